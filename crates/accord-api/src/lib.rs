@@ -1,0 +1,16 @@
+//! Discord API v10 wire types: the JSON objects Accord emits, field for field as typed client
+//! libraries (twilight, serenity, discord.py, discord.js) require them, and the error body.
+//!
+//! Parts: [`user`], [`guild`] (guilds, roles, members), [`channel`], [`message`], [`invite`],
+//! [`application`], [`error`].
+
+pub mod application;
+pub mod channel;
+pub mod error;
+pub mod guild;
+pub mod invite;
+pub mod message;
+pub mod user;
+
+/// A JSON `null` that is always present (Discord requires the key with a null value).
+pub type Null = Option<()>;

@@ -1,0 +1,1 @@
+//! Dev-only crate: its tests check payloads against twilight-model.

@@ -1,0 +1,85 @@
+//! The error-code table: every error a client can see has one row here, giving its Discord JSON
+//! code, its HTTP status, a machine name and the human message. Area error enums implement
+//! [`ErrorCode`] to pick their row; one `IntoResponse` (in `accord-service`) renders them.
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// Discord's JSON error code (`code` in the body).
+    pub number: u32,
+    /// HTTP status.
+    pub status: u16,
+    /// Machine-readable name (`error` in the body).
+    pub name: &'static str,
+    /// Human message (`message` in the body).
+    pub message: &'static str,
+}
+
+/// An error that knows its row in the table, and optionally Discord's nested `errors` object.
+pub trait ErrorCode: std::error::Error {
+    fn code(&self) -> &'static Code;
+
+    /// Field errors in Discord's `{"field": {"_errors": [{code, message}]}}` shape.
+    fn field_errors(&self) -> Option<serde_json::Value> {
+        None
+    }
+}
+
+macro_rules! codes {
+    ($($ident:ident = $number:literal, $status:literal, $name:literal, $message:literal;)*) => {
+        $(pub const $ident: Code = Code { number: $number, status: $status, name: $name, message: $message };)*
+        /// Every row, for tests that check the table is consistent.
+        pub const ALL: &[Code] = &[$($ident),*];
+    };
+}
+
+codes! {
+    NOT_FOUND = 0, 404, "not_found", "404: Not Found";
+    METHOD_NOT_ALLOWED = 0, 405, "method_not_allowed", "405: Method Not Allowed";
+    INTERNAL = 0, 500, "internal_error", "Internal Server Error";
+    SERVICE_UNAVAILABLE = 0, 503, "service_unavailable", "Service Unavailable";
+    RATE_LIMITED = 0, 429, "rate_limited", "You are being rate limited.";
+    UNKNOWN_ACCOUNT = 10001, 404, "unknown_account", "Unknown Account";
+    UNKNOWN_APPLICATION = 10002, 404, "unknown_application", "Unknown Application";
+    UNKNOWN_CHANNEL = 10003, 404, "unknown_channel", "Unknown Channel";
+    UNKNOWN_GUILD = 10004, 404, "unknown_guild", "Unknown Guild";
+    UNKNOWN_INVITE = 10006, 404, "unknown_invite", "Unknown Invite";
+    UNKNOWN_MEMBER = 10007, 404, "unknown_member", "Unknown Member";
+    UNKNOWN_MESSAGE = 10008, 404, "unknown_message", "Unknown Message";
+    UNKNOWN_OVERWRITE = 10009, 404, "unknown_overwrite", "Unknown Permission Overwrite";
+    UNKNOWN_ROLE = 10011, 404, "unknown_role", "Unknown Role";
+    UNKNOWN_USER = 10013, 404, "unknown_user", "Unknown User";
+    BOTS_CANNOT_USE = 20001, 403, "bots_cannot_use", "Bots cannot use this endpoint";
+    MAX_GUILDS = 30001, 400, "max_guilds", "Maximum number of guilds reached (100)";
+    MAX_ROLES = 30005, 400, "max_roles", "Maximum number of guild roles reached (250)";
+    MAX_CHANNELS = 30013, 400, "max_channels", "Maximum number of guild channels reached (500)";
+    MAX_INVITES = 30016, 400, "max_invites", "Maximum number of invites reached (1000)";
+    UNAUTHORIZED = 40001, 401, "unauthorized", "401: Unauthorized";
+    INVALID_CREDENTIALS = 40001, 401, "invalid_credentials", "Login or password is invalid.";
+    INVALID_REFRESH_TOKEN = 40001, 401, "invalid_refresh_token", "Invalid or expired refresh token.";
+    PAYLOAD_TOO_LARGE = 40005, 413, "payload_too_large", "Request entity too large";
+    MISSING_ACCESS = 50001, 403, "missing_access", "Missing Access";
+    CANNOT_EDIT_OTHERS_MESSAGE = 50005, 403, "cannot_edit_others_message", "Cannot edit a message authored by another user";
+    EMPTY_MESSAGE = 50006, 400, "empty_message", "Cannot send an empty message";
+    NON_TEXT_CHANNEL = 50008, 400, "non_text_channel", "Cannot send messages in a non-text channel";
+    MISSING_PERMISSIONS = 50013, 403, "missing_permissions", "Missing Permissions";
+    INVALID_FORM_BODY = 50035, 400, "invalid_form_body", "Invalid Form Body";
+    USERNAME_TAKEN = 50035, 400, "username_taken", "Invalid Form Body";
+    WEAK_PASSWORD = 50035, 400, "weak_password", "Invalid Form Body";
+    UNSUPPORTED_CONTENT_TYPE = 50035, 415, "unsupported_content_type", "Content-Type must be application/json";
+    INVALID_ROLE = 50028, 400, "invalid_role", "Invalid Role";
+    OWNER_CANNOT_LEAVE = 50055, 400, "owner_cannot_leave", "Invalid Guild: the owner cannot leave their guild";
+    INVALID_JSON = 50109, 400, "invalid_json", "The request body contains invalid JSON.";
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_are_unique_and_statuses_are_errors() {
+        let mut names: Vec<_> = super::ALL.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), super::ALL.len());
+        assert!(super::ALL.iter().all(|c| (400..600).contains(&c.status)));
+    }
+}

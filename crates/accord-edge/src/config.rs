@@ -1,0 +1,18 @@
+//! Edge settings (`[edge]` in `accord.toml`).
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct EdgeConfig {
+    /// Largest request body accepted, in bytes; larger ones get 413 (default 1 MiB).
+    pub max_body_bytes: usize,
+    /// Login and registration attempts allowed per client address per minute (default 5).
+    pub auth_attempts_per_minute: u32,
+}
+
+impl Default for EdgeConfig {
+    fn default() -> Self {
+        Self { max_body_bytes: 1024 * 1024, auth_attempts_per_minute: 5 }
+    }
+}

@@ -1,0 +1,8 @@
+//! The guilds service.
+
+use accord_service::ServiceContext;
+use axum::Router;
+
+pub fn router(_ctx: ServiceContext) -> Router {
+    Router::new()
+}

@@ -1,0 +1,89 @@
+//! Configuration: defaults, then `accord.toml`, then environment variables and flags (the
+//! binary applies those last two through clap, flags winning). Unknown keys are an error.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use accord_auth::AuthConfig;
+use accord_edge::EdgeConfig;
+use anyhow::Context;
+use serde::Deserialize;
+
+/// Everything one Accord process is configured with.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address the public HTTP port listens on (default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// Directory for the database and the signing key (default `./data`).
+    pub data_dir: PathBuf,
+    /// Snowflake worker id, 0..=1023; every process of a cluster needs its own (default 0).
+    pub worker_id: u16,
+    /// Authentication and sessions.
+    pub auth: AuthConfig,
+    /// The public port: body size and auth rate limits.
+    pub edge: EdgeConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            worker_id: 0,
+            auth: AuthConfig::default(),
+            edge: EdgeConfig::default(),
+        }
+    }
+}
+
+/// The file read when none is named.
+pub const DEFAULT_FILE: &str = "accord.toml";
+
+impl Config {
+    /// Defaults overlaid with `file`, or with `./accord.toml` when no file is named and it
+    /// exists. A named file that is missing, unreadable or has unknown keys is an error.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let (path, required) = match file {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from(DEFAULT_FILE), false),
+        };
+        if !required && !path.exists() {
+            return Ok(Self::default());
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("in {}", path.display()))
+    }
+
+    /// Parses TOML over the defaults.
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let config: Self = toml::from_str(text)?;
+        anyhow::ensure!(config.worker_id < 1024, "worker_id must be 0..=1023");
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_values_override_defaults() {
+        let c = Config::parse("listen = \"0.0.0.0:9000\"\n[auth]\naccess_token_ttl_secs = 60\n").unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(c.auth.access_token_ttl_secs, 60);
+        assert_eq!(c.data_dir, PathBuf::from("data"));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        assert!(Config::parse("listn = \"0.0.0.0:9000\"").is_err());
+        assert!(Config::parse("[auth]\nttl = 3").is_err());
+        assert!(Config::parse("worker_id = 5000").is_err());
+    }
+
+    #[test]
+    fn a_named_missing_file_is_an_error() {
+        assert!(Config::load(Some(Path::new("/nonexistent/accord.toml"))).is_err());
+    }
+}

@@ -1,0 +1,54 @@
+//! The server secret that signs tokens, kept in the data directory so that a restart keeps
+//! everyone logged in. Made on first start with owner-only permissions.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+const FILE: &str = "secret.key";
+
+/// Reads the secret, making it first if it does not exist.
+pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
+    let path = data_dir.join(FILE);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let bytes = decode_hex(text.trim()).context("secret.key is not hex")?;
+        anyhow::ensure!(bytes.len() >= 32, "secret.key holds fewer than 32 bytes");
+        return Ok(bytes);
+    }
+    let secret = accord_core::token::random_secret();
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(&path, &hex).with_context(|| format!("writing {}", path.display()))?;
+    Ok(secret.to_vec())
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(contents.as_bytes())?;
+    file.sync_all()
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_secret_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = super::load_or_create(dir.path()).unwrap();
+        assert_eq!(first.len(), 32);
+        assert_eq!(super::load_or_create(dir.path()).unwrap(), first);
+    }
+}

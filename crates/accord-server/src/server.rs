@@ -1,0 +1,79 @@
+//! Building the process from its config, and serving it.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use accord_bus::{BusHandle, MemoryBus, OutboxSignal};
+use accord_core::SnowflakeGenerator;
+use accord_core::token::TokenKeys;
+use accord_service::ServiceContext;
+use accord_store::StoreHandle;
+use accord_store_sqlite::SqliteStore;
+use anyhow::Context;
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::Config;
+
+/// A built process: backends open, services wired, not yet serving.
+pub struct Server {
+    ctx: ServiceContext,
+    bus: BusHandle,
+    app: Router,
+}
+
+impl Server {
+    /// Opens the data directory and the store (asserting its durability), and wires every service.
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
+        let store = SqliteStore::open(&config.data_dir.join("accord.db")).await.context("opening the database")?;
+        let durability = accord_store::HealthStore::check_durability(&store).await.context("database durability")?;
+        tracing::info!(%durability, "storage ready");
+        let store: StoreHandle = Arc::new(store);
+        let secret = crate::secret::load_or_create(&config.data_dir)?;
+        let ctx = ServiceContext {
+            store,
+            ids: Arc::new(SnowflakeGenerator::new(config.worker_id)),
+            tokens: Arc::new(TokenKeys::new(&secret)),
+            outbox: OutboxSignal::default(),
+        };
+        let bus: BusHandle = Arc::new(MemoryBus::default());
+        let api = Router::new()
+            .merge(accord_auth::router(ctx.clone(), config.auth.clone()))
+            .merge(accord_users::router(ctx.clone()))
+            .merge(accord_guilds::router(ctx.clone()))
+            .merge(accord_chat::router(ctx.clone()));
+        let app = accord_edge::app(ctx.clone(), config.edge.clone(), api);
+        Ok(Self { ctx, bus, app })
+    }
+
+    /// The bus events are published to (tests subscribe to it).
+    pub fn bus(&self) -> BusHandle {
+        self.bus.clone()
+    }
+
+    /// Serves until `shutdown` completes, then drains the outbox.
+    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let relay = tokio::spawn(accord_bus::run_relay(self.ctx.store.clone(), self.bus.clone(), self.ctx.outbox.clone(), {
+            let mut stop = stop_rx.clone();
+            async move {
+                let _ = stop.wait_for(|s| *s).await;
+            }
+        }));
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, "serving");
+        let service = self.app.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        let _ = stop_tx.send(true);
+        let _ = relay.await;
+        served.context("serving HTTP")
+    }
+}
+
+/// Builds and serves: the library form of `accord serve`.
+pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    Server::build(&config).await?.serve(listener, shutdown).await
+}

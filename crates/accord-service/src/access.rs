@@ -1,0 +1,159 @@
+//! A caller's standing in a guild, loaded once per request: membership, guild and channel
+//! permissions, and rank in the role hierarchy. The `require_*` methods answer the way
+//! DESIGN.md asks: what the caller may not see is 404, what they see but may not change is 403.
+
+use accord_core::code;
+use accord_core::permissions::{
+    self, ChannelClass, GuildView, MemberView, OverwriteTarget, OverwriteView, Rank, RoleView,
+};
+use accord_core::{Permissions, Snowflake};
+use accord_store::{ChannelRecord, GuildRecord, MemberRecord, RoleRecord, Store, StoreResult};
+
+use crate::ApiError;
+use crate::render::is_voice_kind;
+
+/// A guild as seen by one user.
+#[derive(Debug, Clone)]
+pub struct GuildAccess {
+    pub guild: GuildRecord,
+    /// Every role, @everyone included, ordered by (position, id).
+    pub roles: Vec<RoleRecord>,
+    /// The caller's membership; none for non-members.
+    pub member: Option<MemberRecord>,
+    views: Vec<RoleView>,
+}
+
+impl GuildAccess {
+    /// Loads the guild, its roles and the user's membership; none when the guild does not exist.
+    pub async fn load(store: &dyn Store, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<Self>> {
+        let Some(guild) = store.guild(guild_id).await? else { return Ok(None) };
+        let roles = store.guild_roles(guild_id).await?;
+        let member = store.member(guild_id, user_id).await?;
+        let views = roles
+            .iter()
+            .map(|r| RoleView {
+                id: r.id.get(),
+                position: i64::from(r.position),
+                permissions: Permissions::from_bits_truncate(r.permissions),
+            })
+            .collect();
+        Ok(Some(Self { guild, roles, member, views }))
+    }
+
+    /// Loads a guild the caller must belong to: a missing guild and a non-member both get 404.
+    pub async fn require(store: &dyn Store, guild_id: Snowflake, user_id: Snowflake) -> Result<Self, ApiError> {
+        match Self::load(store, guild_id, user_id).await? {
+            Some(access) if access.member.is_some() => Ok(access),
+            _ => Err(ApiError::new(&code::UNKNOWN_GUILD)),
+        }
+    }
+
+    fn view(&self) -> GuildView<'_> {
+        GuildView { guild_id: self.guild.id.get(), owner_id: self.guild.owner_id.get(), roles: &self.views }
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.member.as_ref().is_some_and(|m| m.user_id == self.guild.owner_id)
+    }
+
+    /// Guild-level permissions; empty for non-members.
+    pub fn permissions(&self) -> Permissions {
+        match &self.member {
+            Some(m) => with_member_view(m, |mv| permissions::guild_permissions(&self.view(), mv)),
+            None => Permissions::empty(),
+        }
+    }
+
+    /// Permissions in one of the guild's channels; empty for non-members.
+    pub fn channel_permissions(&self, channel: &ChannelRecord) -> Permissions {
+        let Some(m) = &self.member else { return Permissions::empty() };
+        let overwrites: Vec<OverwriteView> = channel
+            .overwrites
+            .iter()
+            .map(|o| OverwriteView {
+                id: o.id.get(),
+                target: if o.kind == 1 { OverwriteTarget::Member } else { OverwriteTarget::Role },
+                allow: Permissions::from_bits_truncate(o.allow),
+                deny: Permissions::from_bits_truncate(o.deny),
+            })
+            .collect();
+        let class = if is_voice_kind(channel.kind) { ChannelClass::Voice } else { ChannelClass::Text };
+        with_member_view(m, |mv| permissions::channel_permissions(&self.view(), mv, &overwrites, class))
+    }
+
+    /// 403 Missing Permissions unless the caller has `needed` guild-wide.
+    pub fn require_permission(&self, needed: Permissions) -> Result<(), ApiError> {
+        check(self.permissions(), needed)
+    }
+
+    /// 404 Unknown Channel unless the caller sees the channel; then 403 unless they have `needed` in it.
+    pub fn require_in_channel(&self, channel: &ChannelRecord, needed: Permissions) -> Result<Permissions, ApiError> {
+        let perms = self.channel_permissions(channel);
+        if !perms.contains(Permissions::VIEW_CHANNEL) {
+            return Err(ApiError::new(&code::UNKNOWN_CHANNEL));
+        }
+        check(perms, needed).map(|()| perms)
+    }
+
+    /// The caller's rank in the role hierarchy.
+    pub fn rank(&self) -> Rank {
+        match &self.member {
+            Some(m) => with_member_view(m, |mv| permissions::member_rank(&self.view(), mv)),
+            None => Rank::of_role(&RoleView { id: u64::MAX, position: i64::MIN, permissions: Permissions::empty() }),
+        }
+    }
+
+    /// Whether the caller ranks strictly above `role`.
+    pub fn can_manage_role(&self, role: &RoleRecord) -> bool {
+        let view = RoleView { id: role.id.get(), position: i64::from(role.position), permissions: Permissions::empty() };
+        self.member.is_some() && self.rank() > Rank::of_role(&view)
+    }
+
+    /// Whether the caller may moderate `target` (never the owner; otherwise strictly outranks).
+    pub fn outranks(&self, target: &MemberRecord) -> bool {
+        let Some(actor) = &self.member else { return false };
+        with_member_view(actor, |a| with_member_view(target, |t| permissions::outranks(&self.view(), a, t)))
+    }
+
+    pub fn role(&self, id: Snowflake) -> Option<&RoleRecord> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+}
+
+fn check(have: Permissions, needed: Permissions) -> Result<(), ApiError> {
+    if have.contains(needed) { Ok(()) } else { Err(ApiError::new(&code::MISSING_PERMISSIONS)) }
+}
+
+fn with_member_view<T>(m: &MemberRecord, f: impl FnOnce(&MemberView<'_>) -> T) -> T {
+    let role_ids: Vec<u64> = m.roles.iter().map(|r| r.get()).collect();
+    let now = accord_core::time::now_ms();
+    let timed_out = m.communication_disabled_until_ms.is_some_and(|until| until > now);
+    f(&MemberView { user_id: m.user_id.get(), role_ids: &role_ids, timed_out })
+}
+
+/// A guild channel and the caller's standing in its guild. Channels outside guilds (DMs) come
+/// with the people issue; until then they answer 404 like any channel the caller cannot see.
+#[derive(Debug, Clone)]
+pub struct ChannelAccess {
+    pub channel: ChannelRecord,
+    pub guild: GuildAccess,
+    /// The caller's permissions in the channel (VIEW_CHANNEL at least).
+    pub permissions: Permissions,
+}
+
+impl ChannelAccess {
+    /// Loads a channel the caller can see: 404 Unknown Channel otherwise.
+    pub async fn require(store: &dyn Store, channel_id: Snowflake, user_id: Snowflake) -> Result<Self, ApiError> {
+        let unknown = || ApiError::new(&code::UNKNOWN_CHANNEL);
+        let channel = store.channel(channel_id).await?.ok_or_else(unknown)?;
+        let guild_id = channel.guild_id.ok_or_else(unknown)?;
+        let guild = GuildAccess::load(store, guild_id, user_id).await?.ok_or_else(unknown)?;
+        let permissions = guild.require_in_channel(&channel, Permissions::empty())?;
+        Ok(Self { channel, guild, permissions })
+    }
+
+    /// 403 unless the caller has `needed` in the channel.
+    pub fn require_permission(&self, needed: Permissions) -> Result<(), ApiError> {
+        check(self.permissions, needed)
+    }
+}

@@ -1,0 +1,50 @@
+//! The handles a service is given by the composition root. No globals: handlers reach the
+//! store, id generator and keys through this value.
+
+use std::sync::Arc;
+
+pub use accord_bus::OutboxSignal;
+use accord_core::token::TokenKeys;
+use accord_core::{Snowflake, SnowflakeGenerator};
+use accord_store::{EventDraft, StoreHandle};
+use serde::Serialize;
+
+/// Shared by every service of a process; cheap to clone.
+#[derive(Clone)]
+pub struct ServiceContext {
+    pub store: StoreHandle,
+    pub ids: Arc<SnowflakeGenerator>,
+    pub tokens: Arc<TokenKeys>,
+    pub outbox: OutboxSignal,
+}
+
+impl ServiceContext {
+    /// A new unique id.
+    pub fn next_id(&self) -> Snowflake {
+        self.ids.next()
+    }
+
+    /// Builds an outbox event carrying `data` as its dispatch payload.
+    pub fn event(
+        &self,
+        name: &str,
+        guild_id: Option<Snowflake>,
+        channel_id: Option<Snowflake>,
+        user_ids: Vec<Snowflake>,
+        data: &impl Serialize,
+    ) -> EventDraft {
+        EventDraft {
+            id: self.next_id(),
+            name: name.to_owned(),
+            guild_id,
+            channel_id,
+            user_ids,
+            data: serde_json::to_string(data).expect("wire types always serialise"),
+        }
+    }
+
+    /// Tells the relay that a write just committed events.
+    pub fn events_committed(&self) {
+        self.outbox.notify();
+    }
+}

@@ -1,0 +1,19 @@
+//! What every Accord service crate shares, so that each service is only its routes:
+//!
+//! - [`context`]: [`ServiceContext`], the handles a service is given (store, ids, tokens, outbox signal).
+//! - [`principal`]: who is calling, as the edge authenticated them.
+//! - [`extract`]: JSON, path and query extractors that fail with Discord's error bodies.
+//! - [`error`]: [`ApiError`] and its one `IntoResponse`.
+//! - [`render`]: records to Discord wire objects.
+//! - [`access`]: a caller's standing in a guild (membership, permissions, rank).
+
+pub mod access;
+pub mod context;
+pub mod error;
+pub mod extract;
+pub mod principal;
+pub mod render;
+
+pub use context::{OutboxSignal, ServiceContext};
+pub use error::{ApiError, ApiResult};
+pub use principal::{Caller, Principal, PrincipalKind};

@@ -1,0 +1,276 @@
+//! Records to Discord wire objects. Every service renders through here, so an object looks
+//! the same in every answer and event.
+
+use accord_api::application::Application;
+use accord_api::channel::{Channel, Overwrite};
+use accord_api::guild::{Guild, Member, Role, RoleColors};
+use accord_api::invite::{Invite, InviteChannel, InviteGuild};
+use accord_api::message::{Mention, Message, MessageReference};
+use accord_api::user::{CurrentUser, User};
+use accord_core::time::format_timestamp;
+use accord_core::{Permissions, Snowflake};
+use accord_store::{
+    ApplicationRecord, ChannelRecord, GuildRecord, InviteRecord, MemberRecord, MessageRecord, RoleRecord, UserRecord,
+};
+
+/// Channel types that carry voice fields.
+pub fn is_voice_kind(kind: u8) -> bool {
+    matches!(kind, 2 | 13)
+}
+
+pub fn user(u: &UserRecord) -> User {
+    User {
+        id: u.id,
+        username: u.username.clone(),
+        discriminator: "0",
+        global_name: u.global_name.clone(),
+        avatar: u.avatar.clone(),
+        bot: u.bot,
+        system: false,
+        banner: None,
+        accent_color: None,
+        public_flags: u.flags,
+        avatar_decoration_data: None,
+    }
+}
+
+pub fn current_user(u: &UserRecord) -> CurrentUser {
+    CurrentUser {
+        user: user(u),
+        mfa_enabled: false,
+        locale: "en-US".into(),
+        verified: u.email.is_some(),
+        email: u.email.clone(),
+        flags: u.flags,
+        premium_type: 0,
+        bio: String::new(),
+    }
+}
+
+pub fn role(r: &RoleRecord) -> Role {
+    Role {
+        id: r.id,
+        name: r.name.clone(),
+        color: r.color,
+        colors: RoleColors { primary_color: r.color, secondary_color: None, tertiary_color: None },
+        hoist: r.hoist,
+        icon: None,
+        unicode_emoji: None,
+        position: r.position,
+        permissions: Permissions::from_bits_truncate(r.permissions),
+        managed: r.managed,
+        mentionable: r.mentionable,
+        flags: 0,
+    }
+}
+
+/// A member; `u` is omitted where Discord omits it (a message's `member`).
+pub fn member(m: &MemberRecord, u: Option<&UserRecord>) -> Member {
+    Member {
+        user: u.map(user),
+        nick: m.nick.clone(),
+        avatar: None,
+        banner: None,
+        roles: m.roles.clone(),
+        joined_at: format_timestamp(m.joined_ms),
+        premium_since: None,
+        deaf: m.deaf,
+        mute: m.mute,
+        flags: m.flags,
+        pending: false,
+        communication_disabled_until: m.communication_disabled_until_ms.map(format_timestamp),
+    }
+}
+
+pub fn channel(c: &ChannelRecord) -> Channel {
+    let voice = is_voice_kind(c.kind);
+    Channel {
+        id: c.id,
+        kind: c.kind,
+        guild_id: c.guild_id,
+        position: c.position,
+        permission_overwrites: c
+            .overwrites
+            .iter()
+            .map(|o| Overwrite {
+                id: o.id,
+                kind: o.kind,
+                allow: Permissions::from_bits_truncate(o.allow),
+                deny: Permissions::from_bits_truncate(o.deny),
+            })
+            .collect(),
+        name: c.name.clone(),
+        topic: c.topic.clone(),
+        nsfw: c.nsfw,
+        last_message_id: c.last_message_id,
+        rate_limit_per_user: c.rate_limit_per_user,
+        parent_id: c.parent_id,
+        flags: 0,
+        bitrate: if voice { Some(c.bitrate.unwrap_or(64_000)) } else { None },
+        user_limit: if voice { Some(c.user_limit.unwrap_or(0)) } else { None },
+        rtc_region: voice.then_some(None),
+        permissions: None,
+    }
+}
+
+pub fn guild(g: &GuildRecord, roles: &[RoleRecord]) -> Guild {
+    Guild {
+        id: g.id,
+        name: g.name.clone(),
+        icon: g.icon.clone(),
+        icon_hash: g.icon.clone(),
+        splash: None,
+        discovery_splash: None,
+        owner_id: g.owner_id,
+        owner: None,
+        permissions: None,
+        afk_channel_id: g.afk_channel_id,
+        afk_timeout: g.afk_timeout,
+        widget_enabled: false,
+        widget_channel_id: None,
+        verification_level: g.verification_level,
+        default_message_notifications: g.default_message_notifications,
+        explicit_content_filter: g.explicit_content_filter,
+        roles: roles.iter().map(role).collect(),
+        emojis: Vec::new(),
+        stickers: Vec::new(),
+        features: Vec::new(),
+        mfa_level: 0,
+        application_id: None,
+        system_channel_id: g.system_channel_id,
+        system_channel_flags: 0,
+        rules_channel_id: None,
+        max_presences: None,
+        max_members: 500_000,
+        vanity_url_code: None,
+        description: g.description.clone(),
+        banner: None,
+        premium_tier: 0,
+        premium_subscription_count: 0,
+        preferred_locale: g.preferred_locale.clone(),
+        public_updates_channel_id: None,
+        max_video_channel_users: 25,
+        approximate_member_count: None,
+        nsfw: false,
+        nsfw_level: 0,
+        premium_progress_bar_enabled: false,
+        safety_alerts_channel_id: None,
+        incidents_data: None,
+    }
+}
+
+/// A message. `users` must hold the author and every mentioned user.
+pub fn message(m: &MessageRecord, users: &[UserRecord]) -> Message {
+    let find = |id: Snowflake| users.iter().find(|u| u.id == id);
+    let author = find(m.author_id).map_or_else(|| deleted_user(m.author_id), user);
+    Message {
+        id: m.id,
+        channel_id: m.channel_id,
+        guild_id: None,
+        author,
+        member: None,
+        content: m.content.clone(),
+        timestamp: format_timestamp(m.id.timestamp_ms()),
+        edited_timestamp: m.edited_ms.map(format_timestamp),
+        tts: m.tts,
+        mention_everyone: m.mention_everyone,
+        mentions: m
+            .mention_user_ids
+            .iter()
+            .filter_map(|id| find(*id))
+            .map(|u| Mention { user: user(u), member: None })
+            .collect(),
+        mention_roles: m.mention_role_ids.clone(),
+        attachments: Vec::new(),
+        embeds: Vec::new(),
+        reactions: Vec::new(),
+        nonce: m.nonce.clone(),
+        pinned: m.pinned,
+        kind: m.kind,
+        flags: m.flags,
+        components: Vec::new(),
+        message_reference: m.reference.map(|r| MessageReference {
+            kind: 0,
+            message_id: r.message_id,
+            channel_id: r.channel_id,
+            guild_id: r.guild_id,
+        }),
+        referenced_message: None,
+    }
+}
+
+/// Stands in for an author whose account no longer exists.
+fn deleted_user(id: Snowflake) -> User {
+    User {
+        id,
+        username: "Deleted User".into(),
+        discriminator: "0",
+        global_name: None,
+        avatar: None,
+        bot: false,
+        system: false,
+        banner: None,
+        accent_color: None,
+        public_flags: 0,
+        avatar_decoration_data: None,
+    }
+}
+
+pub fn invite(
+    i: &InviteRecord,
+    g: &GuildRecord,
+    c: &ChannelRecord,
+    inviter: Option<&UserRecord>,
+    member_count: u64,
+) -> Invite {
+    Invite {
+        kind: 0,
+        code: i.code.clone(),
+        guild_id: g.id,
+        guild: InviteGuild {
+            id: g.id,
+            name: g.name.clone(),
+            icon: g.icon.clone(),
+            splash: None,
+            banner: None,
+            description: g.description.clone(),
+            features: Vec::new(),
+            verification_level: g.verification_level,
+            nsfw_level: 0,
+            vanity_url_code: None,
+        },
+        channel: InviteChannel { id: c.id, name: c.name.clone(), kind: c.kind },
+        inviter: inviter.map(user),
+        expires_at: (i.max_age > 0).then(|| format_timestamp(i.created_ms + u64::from(i.max_age) * 1000)),
+        approximate_member_count: member_count,
+        uses: i.uses,
+        max_uses: i.max_uses,
+        max_age: i.max_age,
+        temporary: i.temporary,
+        created_at: format_timestamp(i.created_ms),
+    }
+}
+
+pub fn application(a: &ApplicationRecord, bot: &UserRecord, owner: &UserRecord) -> Application {
+    Application {
+        id: a.id,
+        name: a.name.clone(),
+        icon: a.icon.clone(),
+        description: a.description.clone(),
+        summary: String::new(),
+        rpc_origins: Vec::new(),
+        bot_public: a.bot_public,
+        bot_require_code_grant: a.bot_require_code_grant,
+        bot: user(bot),
+        owner: user(owner),
+        team: None,
+        verify_key: format!("{:064x}", a.id.get()),
+        flags: a.flags,
+        tags: Vec::new(),
+        approximate_guild_count: 0,
+        redirect_uris: Vec::new(),
+        interactions_endpoint_url: None,
+        install_params: None,
+        integration_types_config: serde_json::json!({}),
+    }
+}

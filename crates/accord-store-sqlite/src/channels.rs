@@ -1,0 +1,184 @@
+//! [`ChannelStore`] on SQLite: channels, with their permission overwrites in the
+//! `channel_overwrites` child table (read back in the order they were written).
+
+use std::collections::HashMap;
+
+use accord_core::Snowflake;
+use accord_store::{ChannelRecord, ChannelStore, EventDraft, OverwriteRecord, StoreResult};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use crate::codec::{RowExt, bits, opt_id};
+use crate::error::db;
+use crate::{SqliteStore, events};
+
+#[async_trait::async_trait]
+impl ChannelStore for SqliteStore {
+    async fn create_channel(&self, channel: &ChannelRecord, events: &[EventDraft]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        insert(&mut tx, channel).await.map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn channel(&self, id: Snowflake) -> StoreResult<Option<ChannelRecord>> {
+        // One read transaction, so the channel and its overwrites come from the same snapshot.
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let row = sqlx::query("SELECT * FROM channels WHERE id = $1")
+            .bind(id.as_i64())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+        let Some(row) = row else { return Ok(None) };
+        let rows = sqlx::query("SELECT * FROM channel_overwrites WHERE channel_id = $1 ORDER BY rowid")
+            .bind(id.as_i64())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+        let overwrites = rows.iter().map(overwrite_from).collect::<sqlx::Result<_>>().map_err(db)?;
+        channel_from(&row, overwrites).map(Some).map_err(db)
+    }
+
+    async fn guild_channels(&self, guild_id: Snowflake) -> StoreResult<Vec<ChannelRecord>> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let rows = sqlx::query("SELECT * FROM channels WHERE guild_id = $1 ORDER BY position, id")
+            .bind(guild_id.as_i64())
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
+        let overwrite_rows = sqlx::query(
+            "SELECT o.* FROM channel_overwrites o JOIN channels c ON c.id = o.channel_id \
+             WHERE c.guild_id = $1 ORDER BY o.rowid",
+        )
+        .bind(guild_id.as_i64())
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+        let mut overwrites: HashMap<Snowflake, Vec<OverwriteRecord>> = HashMap::new();
+        for row in &overwrite_rows {
+            let channel_id = row.id("channel_id").map_err(db)?;
+            overwrites.entry(channel_id).or_default().push(overwrite_from(row).map_err(db)?);
+        }
+        rows.iter()
+            .map(|row| {
+                let id = row.id("id")?;
+                channel_from(row, overwrites.remove(&id).unwrap_or_default())
+            })
+            .collect::<sqlx::Result<_>>()
+            .map_err(db)
+    }
+
+    async fn update_channel(&self, channel: &ChannelRecord, events: &[EventDraft]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let updated = sqlx::query(
+            "UPDATE channels SET kind = $2, name = $3, position = $4, parent_id = $5, topic = $6, nsfw = $7, \
+             rate_limit_per_user = $8, bitrate = $9, user_limit = $10 WHERE id = $1",
+        )
+        .bind(channel.id.as_i64())
+        .bind(channel.kind)
+        .bind(&channel.name)
+        .bind(channel.position)
+        .bind(opt_id(channel.parent_id))
+        .bind(&channel.topic)
+        .bind(channel.nsfw)
+        .bind(channel.rate_limit_per_user)
+        .bind(channel.bitrate)
+        .bind(channel.user_limit)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            return Ok(());
+        }
+        sqlx::query("DELETE FROM channel_overwrites WHERE channel_id = $1")
+            .bind(channel.id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        write_overwrites(&mut tx, channel).await.map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn delete_channel(&self, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        // Overwrites, invites and messages cascade; children's parent_id is set to NULL.
+        let deleted =
+            sqlx::query("DELETE FROM channels WHERE id = $1").bind(id.as_i64()).execute(&mut *tx).await.map_err(db)?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+}
+
+/// Inserts a channel with its overwrites.
+pub(crate) async fn insert(conn: &mut SqliteConnection, channel: &ChannelRecord) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO channels (id, guild_id, kind, name, position, parent_id, topic, nsfw, rate_limit_per_user, \
+         bitrate, user_limit, last_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(channel.id.as_i64())
+    .bind(opt_id(channel.guild_id))
+    .bind(channel.kind)
+    .bind(&channel.name)
+    .bind(channel.position)
+    .bind(opt_id(channel.parent_id))
+    .bind(&channel.topic)
+    .bind(channel.nsfw)
+    .bind(channel.rate_limit_per_user)
+    .bind(channel.bitrate)
+    .bind(channel.user_limit)
+    .bind(opt_id(channel.last_message_id))
+    .execute(&mut *conn)
+    .await?;
+    write_overwrites(conn, channel).await
+}
+
+/// Writes the channel's overwrites; a repeated target keeps the last one given.
+async fn write_overwrites(conn: &mut SqliteConnection, channel: &ChannelRecord) -> sqlx::Result<()> {
+    for overwrite in &channel.overwrites {
+        sqlx::query(
+            "INSERT INTO channel_overwrites (channel_id, target_id, kind, allow, deny) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (channel_id, target_id) DO UPDATE SET kind = excluded.kind, allow = excluded.allow, \
+             deny = excluded.deny",
+        )
+        .bind(channel.id.as_i64())
+        .bind(overwrite.id.as_i64())
+        .bind(overwrite.kind)
+        .bind(bits(overwrite.allow))
+        .bind(bits(overwrite.deny))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) -> sqlx::Result<ChannelRecord> {
+    Ok(ChannelRecord {
+        id: row.id("id")?,
+        guild_id: row.opt_id("guild_id")?,
+        kind: row.try_get("kind")?,
+        name: row.try_get("name")?,
+        position: row.try_get("position")?,
+        parent_id: row.opt_id("parent_id")?,
+        topic: row.try_get("topic")?,
+        nsfw: row.try_get("nsfw")?,
+        rate_limit_per_user: row.try_get("rate_limit_per_user")?,
+        bitrate: row.try_get("bitrate")?,
+        user_limit: row.try_get("user_limit")?,
+        last_message_id: row.opt_id("last_message_id")?,
+        overwrites,
+    })
+}
+
+fn overwrite_from(row: &SqliteRow) -> sqlx::Result<OverwriteRecord> {
+    Ok(OverwriteRecord {
+        id: row.id("target_id")?,
+        kind: row.try_get("kind")?,
+        allow: row.bits("allow")?,
+        deny: row.bits("deny")?,
+    })
+}

@@ -1,0 +1,196 @@
+//! [`MessageStore`] on SQLite: messages keyed by (channel, id); repeated enforced nonces are
+//! caught by a partial unique index on (author, nonce), so concurrent repeats resolve to one row.
+
+use accord_core::Snowflake;
+use accord_store::{CreatedMessage, EventDraft, MessageRecord, MessageReference, MessageStore, Page, StoreResult};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::codec::{RowExt, bits, ids_json, opt_bits, opt_id};
+use crate::error::db;
+use crate::{SqliteStore, events};
+
+#[async_trait::async_trait]
+impl MessageStore for SqliteStore {
+    async fn create_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<CreatedMessage> {
+        let reference = message.reference.as_ref();
+        let mut tx = self.write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO messages (channel_id, id, guild_id, author_id, content, nonce, enforced_nonce, tts, kind, \
+             flags, edited_ms, pinned, mention_everyone, mention_user_ids, mention_role_ids, ref_message_id, \
+             ref_channel_id, ref_guild_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+             ON CONFLICT (author_id, nonce) WHERE enforced_nonce = 1 DO NOTHING",
+        )
+        .bind(message.channel_id.as_i64())
+        .bind(message.id.as_i64())
+        .bind(opt_id(message.guild_id))
+        .bind(message.author_id.as_i64())
+        .bind(&message.content)
+        .bind(&message.nonce)
+        .bind(message.enforced_nonce)
+        .bind(message.tts)
+        .bind(message.kind)
+        .bind(bits(message.flags))
+        .bind(opt_bits(message.edited_ms))
+        .bind(message.pinned)
+        .bind(message.mention_everyone)
+        .bind(ids_json(&message.mention_user_ids))
+        .bind(ids_json(&message.mention_role_ids))
+        .bind(reference.map(|r| r.message_id.as_i64()))
+        .bind(reference.map(|r| r.channel_id.as_i64()))
+        .bind(reference.and_then(|r| opt_id(r.guild_id)))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if inserted.rows_affected() == 0 {
+            // Only the enforced-nonce index is resolved by DO NOTHING, so the original exists.
+            let row = sqlx::query("SELECT * FROM messages WHERE author_id = $1 AND nonce = $2 AND enforced_nonce = 1")
+                .bind(message.author_id.as_i64())
+                .bind(&message.nonce)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+            return message_from(&row).map(CreatedMessage::Existing).map_err(db);
+        }
+        sqlx::query(
+            "UPDATE channels SET last_message_id = $2 \
+             WHERE id = $1 AND (last_message_id IS NULL OR last_message_id < $2)",
+        )
+        .bind(message.channel_id.as_i64())
+        .bind(message.id.as_i64())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(CreatedMessage::New(message.clone()))
+    }
+
+    async fn message(&self, channel_id: Snowflake, id: Snowflake) -> StoreResult<Option<MessageRecord>> {
+        let row = sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id = $2")
+            .bind(channel_id.as_i64())
+            .bind(id.as_i64())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(message_from).transpose().map_err(db)
+    }
+
+    async fn messages(&self, channel_id: Snowflake, page: Page) -> StoreResult<Vec<MessageRecord>> {
+        const NEWER_ASC: &str = "SELECT * FROM messages WHERE channel_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3";
+        let channel = channel_id.as_i64();
+        // One read transaction, so the two halves of an Around page share a snapshot.
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let rows = match page {
+            Page::Latest { limit } => {
+                sqlx::query("SELECT * FROM messages WHERE channel_id = $1 ORDER BY id DESC LIMIT $2")
+                    .bind(channel)
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await
+            }
+            Page::Before { id, limit } => {
+                sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3")
+                    .bind(channel)
+                    .bind(id.as_i64())
+                    .bind(limit)
+                    .fetch_all(&mut *tx)
+                    .await
+            }
+            Page::After { id, limit } => {
+                let rows = sqlx::query(NEWER_ASC).bind(channel).bind(id.as_i64()).bind(limit).fetch_all(&mut *tx).await;
+                rows.map(|rows| rows.into_iter().rev().collect())
+            }
+            Page::Around { id, limit } => {
+                // The newer half gets floor(limit / 2); the message itself and the older ones the rest.
+                let newer = sqlx::query(NEWER_ASC)
+                    .bind(channel)
+                    .bind(id.as_i64())
+                    .bind(limit / 2)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                let older =
+                    sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id <= $2 ORDER BY id DESC LIMIT $3")
+                        .bind(channel)
+                        .bind(id.as_i64())
+                        .bind(limit - limit / 2)
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                Ok(newer.into_iter().rev().chain(older).collect::<Vec<SqliteRow>>())
+            }
+        }
+        .map_err(db)?;
+        rows.iter().map(message_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn update_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let updated = sqlx::query(
+            "UPDATE messages SET content = $3, flags = $4, edited_ms = $5, pinned = $6, mention_everyone = $7, \
+             mention_user_ids = $8, mention_role_ids = $9 WHERE channel_id = $1 AND id = $2",
+        )
+        .bind(message.channel_id.as_i64())
+        .bind(message.id.as_i64())
+        .bind(&message.content)
+        .bind(bits(message.flags))
+        .bind(opt_bits(message.edited_ms))
+        .bind(message.pinned)
+        .bind(message.mention_everyone)
+        .bind(ids_json(&message.mention_user_ids))
+        .bind(ids_json(&message.mention_role_ids))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            return Ok(());
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn delete_message(&self, channel_id: Snowflake, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query("DELETE FROM messages WHERE channel_id = $1 AND id = $2")
+            .bind(channel_id.as_i64())
+            .bind(id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+}
+
+fn message_from(row: &SqliteRow) -> sqlx::Result<MessageRecord> {
+    let reference = match (row.opt_id("ref_message_id")?, row.opt_id("ref_channel_id")?) {
+        (Some(message_id), Some(channel_id)) => {
+            Some(MessageReference { message_id, channel_id, guild_id: row.opt_id("ref_guild_id")? })
+        }
+        _ => None,
+    };
+    Ok(MessageRecord {
+        id: row.id("id")?,
+        channel_id: row.id("channel_id")?,
+        guild_id: row.opt_id("guild_id")?,
+        author_id: row.id("author_id")?,
+        content: row.try_get("content")?,
+        nonce: row.try_get("nonce")?,
+        enforced_nonce: row.try_get("enforced_nonce")?,
+        tts: row.try_get("tts")?,
+        kind: row.try_get("kind")?,
+        flags: row.bits("flags")?,
+        edited_ms: row.opt_bits("edited_ms")?,
+        pinned: row.try_get("pinned")?,
+        mention_everyone: row.try_get("mention_everyone")?,
+        mention_user_ids: row.ids("mention_user_ids")?,
+        mention_role_ids: row.ids("mention_role_ids")?,
+        reference,
+    })
+}

@@ -1,0 +1,46 @@
+//! [`OutboxStore`] on SQLite: reading committed events in position order and forgetting
+//! published ones.
+
+use accord_store::{EventDraft, OutboxEvent, OutboxStore, StoreResult};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::SqliteStore;
+use crate::codec::RowExt;
+use crate::error::db;
+
+#[async_trait::async_trait]
+impl OutboxStore for SqliteStore {
+    async fn pending_events(&self, limit: u32) -> StoreResult<Vec<OutboxEvent>> {
+        let rows = sqlx::query("SELECT * FROM outbox ORDER BY position LIMIT $1")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(event_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn mark_published(&self, up_to_position: i64) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("DELETE FROM outbox WHERE position <= $1")
+            .bind(up_to_position)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+}
+
+fn event_from(row: &SqliteRow) -> sqlx::Result<OutboxEvent> {
+    Ok(OutboxEvent {
+        position: row.try_get("position")?,
+        event: EventDraft {
+            id: row.id("id")?,
+            name: row.try_get("name")?,
+            guild_id: row.opt_id("guild_id")?,
+            channel_id: row.opt_id("channel_id")?,
+            user_ids: row.ids("user_ids")?,
+            data: row.try_get("data")?,
+        },
+    })
+}

@@ -1,0 +1,119 @@
+//! The contract suite: every storage behaviour written once as an async function over
+//! `&dyn Store`, and [`contract_tests!`](crate::contract_tests) to instantiate all of them as
+//! named `#[tokio::test]`s for one backend.
+//!
+//! A backend's test file is one line:
+//!
+//! ```ignore
+//! accord_store::contract_tests!(async { make_fresh_store().await });
+//! ```
+//!
+//! The factory runs once per test and yields a [`Fixture`]: a store, or a `(store, guard)`
+//! pair whose guard (a temp dir, a container) lives as long as the test. The calling crate
+//! needs `tokio` (with `macros` and `rt`) for `#[tokio::test]`.
+//!
+//! Parts: [`fixtures`] (record builders), then one module of cases per storage area.
+
+pub mod accounts;
+pub mod channels;
+pub mod fixtures;
+pub mod guilds;
+pub mod health;
+pub mod invites;
+pub mod members;
+pub mod messages;
+pub mod outbox;
+pub mod roles;
+
+use crate::Store;
+
+/// What a backend's factory yields: something that holds a fresh store for one test.
+pub trait Fixture: Send + Sync {
+    fn store(&self) -> &dyn Store;
+}
+
+impl<S: Store> Fixture for S {
+    fn store(&self) -> &dyn Store {
+        self
+    }
+}
+
+/// A store and a guard that must outlive it (e.g. the temp dir holding its files).
+impl<S: Store, G: Send + Sync> Fixture for (S, G) {
+    fn store(&self) -> &dyn Store {
+        &self.0
+    }
+}
+
+/// Expands to one `#[tokio::test]` per contract case, each running on a fresh store made by
+/// awaiting the factory expression. See the [module docs](crate::contract).
+#[macro_export]
+macro_rules! contract_tests {
+    ($factory:expr) => {
+        $crate::contract_tests!(@cases $factory;
+            accounts::users_are_found_by_username_or_email_ignoring_case,
+            accounts::usernames_are_unique_ignoring_case,
+            accounts::emails_are_unique_ignoring_case,
+            accounts::users_without_a_password_have_no_credentials,
+            accounts::users_lists_only_existing_users,
+            accounts::a_refresh_token_rotates_only_once,
+            accounts::concurrent_rotations_of_one_token_let_exactly_one_win,
+            accounts::refresh_replays_are_counted,
+            accounts::a_revoked_session_reads_as_revoked,
+            accounts::applications_are_found_by_id_and_by_bot,
+            accounts::an_application_with_a_taken_bot_name_stores_nothing,
+            accounts::bumping_the_token_generation_returns_the_new_one,
+            guilds::a_created_guild_has_its_roles_channels_and_owner,
+            guilds::guilds_of_a_user_page_ascending_by_id,
+            guilds::updating_a_guild_replaces_its_settings,
+            guilds::deleting_a_guild_removes_everything_in_it,
+            guilds::deleting_a_missing_guild_returns_false,
+            channels::guild_channels_are_ordered_by_position_then_id,
+            channels::a_channel_without_a_guild_is_readable,
+            channels::updating_a_channel_replaces_overwrites_and_keeps_last_message_id,
+            channels::deleting_a_channel_removes_its_messages_and_invites,
+            channels::deleting_a_category_orphans_its_children,
+            roles::guild_roles_are_ordered_by_position_then_id,
+            roles::updating_roles_replaces_each_given_role,
+            roles::deleting_a_role_removes_it_from_members_and_overwrites,
+            roles::deleting_a_role_of_another_guild_returns_false,
+            members::adding_a_member_twice_returns_false_and_writes_no_events,
+            members::members_page_ascending_by_user_id,
+            members::updating_a_member_replaces_its_fields,
+            members::removing_a_member_returns_whether_it_was_one,
+            invites::invite_codes_are_unique_and_case_sensitive,
+            invites::guild_invites_are_listed_and_deletable,
+            invites::accepting_an_invite_joins_and_counts_the_use,
+            invites::accepting_an_invite_as_a_member_changes_nothing,
+            invites::expired_invites_are_invalid,
+            invites::an_invite_is_deleted_when_it_reaches_max_uses,
+            invites::unknown_invites_are_invalid,
+            messages::a_created_message_is_readable_and_sets_last_message_id,
+            messages::a_message_is_only_found_in_its_channel,
+            messages::a_repeated_enforced_nonce_returns_the_original,
+            messages::concurrent_identical_creates_store_one_message,
+            messages::unenforced_nonces_may_repeat,
+            messages::the_latest_page_is_the_newest_messages,
+            messages::a_before_page_is_the_newest_older_messages,
+            messages::an_after_page_is_the_oldest_newer_messages_newest_first,
+            messages::an_around_page_holds_the_message_and_both_sides,
+            messages::an_around_page_of_a_missing_message_holds_both_sides,
+            messages::updating_a_message_replaces_its_editable_fields,
+            messages::deleting_a_message_returns_whether_it_existed,
+            outbox::events_appear_in_commit_order,
+            outbox::writes_that_change_nothing_add_no_events,
+            outbox::marking_published_removes_events_up_to_the_position,
+            health::the_store_answers_a_ping,
+            health::the_store_reports_durable_settings,
+        );
+    };
+    (@cases $factory:expr; $($area:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let fixture = $factory.await;
+                $crate::contract::$area::$case($crate::contract::Fixture::store(&fixture)).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,202 @@
+//! Record builders for the contract cases: plain, valid records with small readable ids, and
+//! a few setup steps (users, a guild with its owner) that many cases share.
+
+use accord_core::Snowflake;
+
+use crate::guilds::NewGuild;
+use crate::{
+    ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, MessageRecord, OverwriteRecord, RoleRecord,
+    Store, UserRecord,
+};
+
+/// A snowflake from a small test number.
+pub fn id(n: u64) -> Snowflake {
+    Snowflake::new(n).expect("test ids are non-zero")
+}
+
+/// A person named `user{n}` with the given email.
+pub fn user(n: u64, email: Option<&str>) -> UserRecord {
+    UserRecord {
+        id: id(n),
+        username: format!("user{n}"),
+        global_name: None,
+        email: email.map(str::to_owned),
+        avatar: None,
+        bot: false,
+        flags: 0,
+        token_generation: 0,
+    }
+}
+
+/// Creates users `user{n}` for each number, with a password and no email.
+pub async fn create_users(store: &dyn Store, numbers: &[u64]) {
+    for &n in numbers {
+        store.create_user(&user(n, None), Some("$argon2id$test")).await.expect("create user");
+    }
+}
+
+/// A guild's settings.
+pub fn guild(guild_id: u64, owner: u64) -> GuildRecord {
+    GuildRecord {
+        id: id(guild_id),
+        name: format!("guild {guild_id}"),
+        icon: None,
+        description: None,
+        owner_id: id(owner),
+        verification_level: 0,
+        default_message_notifications: 0,
+        explicit_content_filter: 0,
+        afk_channel_id: None,
+        afk_timeout: 300,
+        system_channel_id: None,
+        preferred_locale: "en-US".to_owned(),
+    }
+}
+
+/// A role at `position`.
+pub fn role(role_id: u64, guild_id: u64, position: i32) -> RoleRecord {
+    RoleRecord {
+        id: id(role_id),
+        guild_id: id(guild_id),
+        name: format!("role {role_id}"),
+        color: 0,
+        hoist: false,
+        position,
+        permissions: 0,
+        managed: false,
+        mentionable: false,
+    }
+}
+
+/// A text channel at `position`, without overwrites.
+pub fn channel(channel_id: u64, guild_id: u64, position: i32) -> ChannelRecord {
+    ChannelRecord {
+        id: id(channel_id),
+        guild_id: Some(id(guild_id)),
+        kind: 0,
+        name: format!("channel-{channel_id}"),
+        position,
+        parent_id: None,
+        topic: None,
+        nsfw: false,
+        rate_limit_per_user: 0,
+        bitrate: None,
+        user_limit: None,
+        last_message_id: None,
+        overwrites: Vec::new(),
+    }
+}
+
+/// An overwrite for a role (kind 0) or a member (kind 1).
+pub fn overwrite(target: u64, kind: u8, allow: u64, deny: u64) -> OverwriteRecord {
+    OverwriteRecord { id: id(target), kind, allow, deny }
+}
+
+/// A member without nick or roles.
+pub fn member(guild_id: u64, user_id: u64) -> MemberRecord {
+    MemberRecord {
+        guild_id: id(guild_id),
+        user_id: id(user_id),
+        nick: None,
+        roles: Vec::new(),
+        joined_ms: 1_700_000_000_000,
+        deaf: false,
+        mute: false,
+        flags: 0,
+        communication_disabled_until_ms: None,
+    }
+}
+
+/// A new guild with its @everyone role (id = guild id), one text channel (id = guild id + 1)
+/// and its owner as member.
+pub fn new_guild(guild_id: u64, owner: u64) -> NewGuild {
+    NewGuild {
+        guild: guild(guild_id, owner),
+        roles: vec![role(guild_id, guild_id, 0)],
+        channels: vec![channel(guild_id + 1, guild_id, 0)],
+        owner: member(guild_id, owner),
+    }
+}
+
+/// Creates the owner user (unless it exists) and the guild from [`new_guild`], with one event.
+pub async fn create_guild(store: &dyn Store, guild_id: u64, owner: u64) -> NewGuild {
+    if store.user(id(owner)).await.expect("read owner").is_none() {
+        create_users(store, &[owner]).await;
+    }
+    let new = new_guild(guild_id, owner);
+    store.create_guild(&new, &[event(guild_id, "GUILD_CREATE")]).await.expect("create guild");
+    new
+}
+
+/// Creates the user and adds them to the guild.
+pub async fn join(store: &dyn Store, guild_id: u64, user_id: u64) -> MemberRecord {
+    create_users(store, &[user_id]).await;
+    let member = member(guild_id, user_id);
+    assert!(store.add_member(&member, &[]).await.expect("add member"));
+    member
+}
+
+/// An event named `name` with id `event_id`.
+pub fn event(event_id: u64, name: &str) -> EventDraft {
+    EventDraft {
+        id: id(event_id),
+        name: name.to_owned(),
+        guild_id: None,
+        channel_id: None,
+        user_ids: Vec::new(),
+        data: "{}".to_owned(),
+    }
+}
+
+/// A plain message without nonce.
+pub fn message(message_id: u64, channel_id: u64, author: u64) -> MessageRecord {
+    MessageRecord {
+        id: id(message_id),
+        channel_id: id(channel_id),
+        guild_id: None,
+        author_id: id(author),
+        content: format!("message {message_id}"),
+        nonce: None,
+        enforced_nonce: false,
+        tts: false,
+        kind: 0,
+        flags: 0,
+        edited_ms: None,
+        pinned: false,
+        mention_everyone: false,
+        mention_user_ids: Vec::new(),
+        mention_role_ids: Vec::new(),
+        reference: None,
+    }
+}
+
+/// A message whose (author, nonce) must be unique.
+pub fn enforced(message_id: u64, channel_id: u64, author: u64, nonce: &str) -> MessageRecord {
+    MessageRecord { nonce: Some(nonce.to_owned()), enforced_nonce: true, ..message(message_id, channel_id, author) }
+}
+
+/// An invite that never expires and has unlimited uses, created at 1 000 000 ms.
+pub fn invite(code: &str, guild_id: u64, channel_id: u64, inviter: u64) -> InviteRecord {
+    InviteRecord {
+        code: code.to_owned(),
+        guild_id: id(guild_id),
+        channel_id: id(channel_id),
+        inviter_id: id(inviter),
+        max_age: 0,
+        max_uses: 0,
+        uses: 0,
+        temporary: false,
+        created_ms: 1_000_000,
+    }
+}
+
+/// The names of the pending outbox events, in commit order.
+pub async fn pending_names(store: &dyn Store) -> Vec<String> {
+    let pending = store.pending_events(1000).await.expect("pending events");
+    pending.into_iter().map(|e| e.event.name).collect()
+}
+
+/// The ids of a list of records, as numbers, for compact assertions.
+pub fn numbers(ids: impl IntoIterator<Item = Snowflake>) -> Vec<u64> {
+    ids.into_iter().map(Snowflake::get).collect()
+}

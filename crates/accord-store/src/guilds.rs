@@ -1,0 +1,39 @@
+//! Guilds as a whole: creation with their first roles, channels and owner; settings; deletion.
+
+use accord_core::Snowflake;
+
+use crate::{ChannelRecord, EventDraft, GuildRecord, MemberRecord, RoleRecord, StoreResult};
+
+/// Everything a new guild starts with, written in one transaction.
+#[derive(Debug, Clone)]
+pub struct NewGuild {
+    pub guild: GuildRecord,
+    /// @everyone (id = guild id) first.
+    pub roles: Vec<RoleRecord>,
+    pub channels: Vec<ChannelRecord>,
+    pub owner: MemberRecord,
+}
+
+#[async_trait::async_trait]
+pub trait GuildStore {
+    async fn create_guild(&self, new: &NewGuild, events: &[EventDraft]) -> StoreResult<()>;
+
+    async fn guild(&self, id: Snowflake) -> StoreResult<Option<GuildRecord>>;
+
+    /// Replaces the guild's settings.
+    async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()>;
+
+    /// Deletes the guild and everything in it (roles, channels, members, invites, messages).
+    /// Returns false when it did not exist.
+    async fn delete_guild(&self, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool>;
+
+    /// The guilds `user_id` is a member of with id after `after` (if any), ascending, at most `limit`.
+    async fn guilds_of_user(
+        &self,
+        user_id: Snowflake,
+        after: Option<Snowflake>,
+        limit: u32,
+    ) -> StoreResult<Vec<GuildRecord>>;
+
+    async fn member_count(&self, guild_id: Snowflake) -> StoreResult<u64>;
+}

@@ -1,0 +1,86 @@
+//! Accord's storage API. Services hold a [`StoreHandle`] and never a pool; each area has its
+//! own trait, composed by [`Store`]; backends (`accord-store-sqlite`, later PostgreSQL)
+//! implement every trait and prove it by running the [`contract`] suite.
+//!
+//! Every write that clients can observe takes the Discord events it causes as
+//! [`EventDraft`]s and commits them in the same transaction as the change (the transactional
+//! outbox); a relay publishes them afterwards, so a crash between commit and publish loses
+//! nothing.
+//!
+//! Parts: [`records`] (plain data), [`error`], one module per area trait.
+
+pub mod accounts;
+pub mod channels;
+#[cfg(feature = "contract")]
+pub mod contract;
+pub mod error;
+pub mod guilds;
+pub mod invites;
+pub mod members;
+pub mod messages;
+pub mod outbox;
+pub mod records;
+pub mod roles;
+
+use std::sync::Arc;
+
+pub use accounts::AccountStore;
+pub use channels::ChannelStore;
+pub use error::StoreError;
+pub use guilds::GuildStore;
+pub use invites::{AcceptInvite, InviteStore};
+pub use members::MemberStore;
+pub use messages::{CreatedMessage, MessageStore, Page};
+pub use outbox::OutboxStore;
+pub use records::*;
+pub use roles::RoleStore;
+
+/// The result type of every storage call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Health and durability facts of the backend.
+#[async_trait::async_trait]
+pub trait HealthStore {
+    /// Succeeds when the database answers a query.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// Human-readable durability settings, asserted at startup (e.g. `journal_mode=wal`,
+    /// `synchronous=2` on SQLite); an error when they are not the durable ones.
+    async fn check_durability(&self) -> StoreResult<String>;
+}
+
+/// Everything a backend implements.
+pub trait Store:
+    AccountStore
+    + GuildStore
+    + ChannelStore
+    + RoleStore
+    + MemberStore
+    + InviteStore
+    + MessageStore
+    + OutboxStore
+    + HealthStore
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Store for T where
+    T: AccountStore
+        + GuildStore
+        + ChannelStore
+        + RoleStore
+        + MemberStore
+        + InviteStore
+        + MessageStore
+        + OutboxStore
+        + HealthStore
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// The handle services hold.
+pub type StoreHandle = Arc<dyn Store>;

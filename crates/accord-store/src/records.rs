@@ -1,0 +1,227 @@
+//! Plain records, as stored. Times are Unix milliseconds; ids are [`Snowflake`]s; permission
+//! bit sets are `u64`. No wire concerns here: services render records into API objects.
+
+use accord_core::Snowflake;
+
+/// A user account (people and bots).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: Snowflake,
+    /// Unique, compared case-insensitively.
+    pub username: String,
+    pub global_name: Option<String>,
+    /// Unique when present, compared case-insensitively; bots have none.
+    pub email: Option<String>,
+    /// Image hash (32 lowercase hex) or none.
+    pub avatar: Option<String>,
+    pub bot: bool,
+    /// Discord's user flags.
+    pub flags: u64,
+    /// For bots: the current token generation; bumping it revokes older bot tokens.
+    pub token_generation: u64,
+}
+
+/// A user and their password hash (PHC string), for login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: UserRecord,
+    pub password_hash: String,
+}
+
+/// A login session: one refresh-token family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id: Snowflake,
+    pub user_id: Snowflake,
+    pub created_ms: u64,
+    pub revoked: bool,
+}
+
+/// One refresh token of a session, stored by hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshRecord {
+    /// SHA-256 hex of the token.
+    pub token_hash: String,
+    pub session_id: Snowflake,
+    pub user_id: Snowflake,
+    pub issued_ms: u64,
+    /// When it was exchanged for its successor; none while it is the live token.
+    pub rotated_ms: Option<u64>,
+    /// How many times it was presented again after rotation, within the grace window.
+    pub replays: u32,
+}
+
+/// An application (bot owner's registration) with its bot user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRecord {
+    pub id: Snowflake,
+    pub owner_id: Snowflake,
+    pub bot_user_id: Snowflake,
+    pub name: String,
+    pub description: String,
+    pub icon: Option<String>,
+    /// Discord's application flags; the GATEWAY_* bits grant privileged intents.
+    pub flags: u64,
+    pub bot_public: bool,
+    pub bot_require_code_grant: bool,
+}
+
+/// A guild's own settings (its roles, channels and members are separate records).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuildRecord {
+    pub id: Snowflake,
+    pub name: String,
+    pub icon: Option<String>,
+    pub description: Option<String>,
+    pub owner_id: Snowflake,
+    pub verification_level: u8,
+    pub default_message_notifications: u8,
+    pub explicit_content_filter: u8,
+    pub afk_channel_id: Option<Snowflake>,
+    pub afk_timeout: u32,
+    pub system_channel_id: Option<Snowflake>,
+    pub preferred_locale: String,
+}
+
+/// A channel permission overwrite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverwriteRecord {
+    /// Role id (kind 0) or user id (kind 1).
+    pub id: Snowflake,
+    /// 0 role, 1 member.
+    pub kind: u8,
+    pub allow: u64,
+    pub deny: u64,
+}
+
+/// A channel, with its overwrites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChannelRecord {
+    pub id: Snowflake,
+    pub guild_id: Option<Snowflake>,
+    /// Discord channel type (0 text, 2 voice, 4 category, 5 announcement, 13 stage, 15 forum...).
+    pub kind: u8,
+    pub name: String,
+    pub position: i32,
+    pub parent_id: Option<Snowflake>,
+    pub topic: Option<String>,
+    pub nsfw: bool,
+    pub rate_limit_per_user: u32,
+    pub bitrate: Option<u32>,
+    pub user_limit: Option<u32>,
+    /// Maintained by the store when a message is created.
+    pub last_message_id: Option<Snowflake>,
+    pub overwrites: Vec<OverwriteRecord>,
+}
+
+/// A guild role. The @everyone role's id is the guild id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRecord {
+    pub id: Snowflake,
+    pub guild_id: Snowflake,
+    pub name: String,
+    pub color: u32,
+    pub hoist: bool,
+    pub position: i32,
+    pub permissions: u64,
+    pub managed: bool,
+    pub mentionable: bool,
+}
+
+/// A guild membership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub guild_id: Snowflake,
+    pub user_id: Snowflake,
+    pub nick: Option<String>,
+    /// Role ids, @everyone excluded, no duplicates.
+    pub roles: Vec<Snowflake>,
+    pub joined_ms: u64,
+    pub deaf: bool,
+    pub mute: bool,
+    pub flags: u64,
+    pub communication_disabled_until_ms: Option<u64>,
+}
+
+/// An invite to a guild channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteRecord {
+    /// Unique, case-sensitive.
+    pub code: String,
+    pub guild_id: Snowflake,
+    pub channel_id: Snowflake,
+    pub inviter_id: Snowflake,
+    /// Seconds; 0 means it never expires.
+    pub max_age: u32,
+    /// 0 means unlimited.
+    pub max_uses: u32,
+    pub uses: u32,
+    pub temporary: bool,
+    pub created_ms: u64,
+}
+
+impl InviteRecord {
+    /// Whether the invite can still be used at `now_ms`.
+    pub fn is_usable(&self, now_ms: u64) -> bool {
+        let fresh = self.max_age == 0 || now_ms < self.created_ms + u64::from(self.max_age) * 1000;
+        let left = self.max_uses == 0 || self.uses < self.max_uses;
+        fresh && left
+    }
+}
+
+/// Where a reply points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageReference {
+    pub message_id: Snowflake,
+    pub channel_id: Snowflake,
+    pub guild_id: Option<Snowflake>,
+}
+
+/// A message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageRecord {
+    pub id: Snowflake,
+    pub channel_id: Snowflake,
+    pub guild_id: Option<Snowflake>,
+    pub author_id: Snowflake,
+    pub content: String,
+    /// Echoed back as sent.
+    pub nonce: Option<String>,
+    /// Set only with `enforce_nonce`: (author, nonce) is then unique.
+    pub enforced_nonce: bool,
+    pub tts: bool,
+    /// Discord message type (0 default, 19 reply...).
+    pub kind: u8,
+    pub flags: u64,
+    pub edited_ms: Option<u64>,
+    pub pinned: bool,
+    pub mention_everyone: bool,
+    pub mention_user_ids: Vec<Snowflake>,
+    pub mention_role_ids: Vec<Snowflake>,
+    pub reference: Option<MessageReference>,
+}
+
+/// An event to publish once its change commits. Built by the service that makes the change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDraft {
+    /// Unique event id; the bus and the gateway use it to drop redeliveries.
+    pub id: Snowflake,
+    /// Discord event name (`MESSAGE_CREATE`, ...).
+    pub name: String,
+    /// The guild whose members may receive it, if any.
+    pub guild_id: Option<Snowflake>,
+    /// The channel whose VIEW_CHANNEL gates it, if any.
+    pub channel_id: Option<Snowflake>,
+    /// Users who receive it directly (DMs, the user's own sessions), in addition to the guild.
+    pub user_ids: Vec<Snowflake>,
+    /// The dispatch's `d`, serialised JSON.
+    pub data: String,
+}
+
+/// An event stored in the outbox, with its commit position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// Increases with commit order.
+    pub position: i64,
+    pub event: EventDraft,
+}

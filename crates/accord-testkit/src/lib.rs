@@ -1,0 +1,199 @@
+//! [`TestServer::spawn`]: a real Accord server on `127.0.0.1:0` with a temporary data
+//! directory, in this process, for integration tests; and [`TestUser`]s registered on it.
+//! Tests talk to it over HTTP like any client; they may also subscribe to its bus to see the
+//! events it publishes.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use accord_bus::{BusHandle, Subscription};
+use accord_client::{Answer, Client};
+use accord_server::{Config, Server};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running server. Stops when dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub bus: BusHandle,
+    /// Kept so the data directory lives as long as the server.
+    data_dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<anyhow_free::Result>>,
+}
+
+mod anyhow_free {
+    /// The server task's outcome, as text, so tests need not depend on anyhow.
+    pub type Result = std::result::Result<(), String>;
+}
+
+/// Settings that keep tests fast: cheap password hashing, generous auth limits.
+pub fn test_config(data_dir: &std::path::Path) -> Config {
+    let mut config = Config { data_dir: data_dir.to_path_buf(), ..Config::default() };
+    config.auth.argon2_memory_kib = 64;
+    config.auth.argon2_iterations = 1;
+    config.edge.auth_attempts_per_minute = 100_000;
+    config
+}
+
+impl TestServer {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with the test config adjusted by `tweak`.
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = test_config(data_dir.path());
+        tweak(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let server = Server::build(&config).await.expect("server builds");
+        let bus = server.bus();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            server
+                .serve(listener, async move {
+                    let _ = stopped.await;
+                })
+                .await
+                .map_err(|e| format!("{e:#}"))
+        });
+        Self { addr, bus, data_dir, stop: Some(stop), task: Some(task) }
+    }
+
+    /// The server's data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// An anonymous client for `/api/v10`.
+    pub fn client(&self) -> Client {
+        Client::new(format!("{}/api/v10", self.url()))
+    }
+
+    /// Registers a user (password `correct horse battery staple`) and returns them logged in.
+    pub async fn user(&self, username: &str) -> TestUser {
+        let answer = self
+            .client()
+            .post("/auth/register", json!({ "username": username, "password": TestUser::PASSWORD }))
+            .await
+            .expect("register");
+        assert_eq!(answer.status, 201, "register {username}: {}", answer.text);
+        TestUser::from_login(self.client(), &answer)
+    }
+
+    /// Creates an application owned by `owner` and returns its bot, authenticated.
+    pub async fn bot(&self, owner: &TestUser, name: &str) -> TestUser {
+        let answer = owner.api.post("/applications", json!({ "name": name })).await.expect("create app");
+        assert_eq!(answer.status, 201, "create application: {}", answer.text);
+        let token = answer.body["token"].as_str().expect("bot token").to_owned();
+        TestUser {
+            id: answer.body["bot"]["id"].as_str().expect("bot id").to_owned(),
+            api: self.client().authorized(format!("Bot {token}")),
+            token,
+            refresh_token: String::new(),
+        }
+    }
+
+    /// A subscription to every event published from now on.
+    pub fn events(&self) -> Events {
+        Events(self.bus.subscribe())
+    }
+
+    /// Stops serving (draining the outbox) and waits for the server to finish.
+    pub async fn stop(mut self) {
+        self.shutdown().await;
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let outcome = task.await.expect("server task");
+            assert!(outcome.is_ok(), "server failed: {outcome:?}");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A logged-in user (or bot) with a client carrying their token.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub token: String,
+    pub refresh_token: String,
+    pub api: Client,
+}
+
+impl TestUser {
+    pub const PASSWORD: &'static str = "correct horse battery staple";
+
+    /// From a register or login answer.
+    pub fn from_login(anonymous: Client, answer: &Answer) -> Self {
+        let token = answer.body["token"].as_str().expect("token").to_owned();
+        Self {
+            id: answer.body["user"]["id"].as_str().expect("user id").to_owned(),
+            refresh_token: answer.body["refresh_token"].as_str().unwrap_or_default().to_owned(),
+            api: anonymous.authorized(format!("Bearer {token}")),
+            token,
+        }
+    }
+}
+
+/// Events seen on the bus.
+pub struct Events(Box<dyn Subscription>);
+
+/// One published event, with its payload parsed.
+#[derive(Debug, Clone)]
+pub struct SeenEvent {
+    pub name: String,
+    pub guild_id: Option<String>,
+    pub channel_id: Option<String>,
+    pub user_ids: Vec<String>,
+    pub data: Value,
+}
+
+impl Events {
+    /// The next event named `name` within five seconds, skipping others; panics otherwise.
+    pub async fn expect(&mut self, name: &str) -> SeenEvent {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.0.next()).await;
+            let event = next.unwrap_or_else(|_| panic!("no {name} event within 5 s")).expect("bus open");
+            if event.name == name {
+                return SeenEvent {
+                    name: event.name.clone(),
+                    guild_id: event.guild_id.map(|g| g.to_string()),
+                    channel_id: event.channel_id.map(|c| c.to_string()),
+                    user_ids: event.user_ids.iter().map(ToString::to_string).collect(),
+                    data: serde_json::from_str(&event.data).expect("event data is JSON"),
+                };
+            }
+        }
+    }
+
+    /// Names of all events that arrive within `wait`.
+    pub async fn drain(&mut self, wait: Duration) -> Vec<String> {
+        let mut names = Vec::new();
+        while let Ok(Ok(event)) = tokio::time::timeout(wait, self.0.next()).await {
+            names.push(event.name.clone());
+        }
+        names
+    }
+}

@@ -1,0 +1,138 @@
+//! The `accord` binary: parses arguments, loads configuration, sets up logging and calls
+//! [`accord_server::run`]. Everything else is in the library crates.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use accord_server::Config;
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Accord: a self-hostable real-time communication platform (guilds, channels, roles,
+/// messages) speaking Discord's API v10, in one binary.
+#[derive(Debug, Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the server (the default when no command is given).
+    Serve(ServeArgs),
+    /// Print the effective configuration (defaults, file, environment and flags applied) as TOML.
+    Config(ServeArgs),
+}
+
+/// Settings for a server process. Flags beat environment variables, which beat the config
+/// file, which beats the built-in defaults.
+#[derive(Debug, Clone, clap::Args)]
+struct ServeArgs {
+    /// Configuration file [default: ./accord.toml if it exists]. Unknown keys are an error.
+    #[arg(long, env = "ACCORD_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "ACCORD_LISTEN", global = true)]
+    listen: Option<SocketAddr>,
+    /// Directory holding the database and signing key [default: ./data].
+    #[arg(long, env = "ACCORD_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// Snowflake worker id, unique per process in a cluster (0-1023) [default: 0].
+    #[arg(long, env = "ACCORD_WORKER_ID", global = true)]
+    worker_id: Option<u16>,
+    /// Log format: human-readable text or one JSON object per line.
+    #[arg(long, env = "ACCORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+impl ServeArgs {
+    fn config(&self) -> anyhow::Result<Config> {
+        let mut config = Config::load(self.config.as_deref())?;
+        if let Some(listen) = self.listen {
+            config.listen = listen;
+        }
+        if let Some(dir) = &self.data_dir {
+            config.data_dir = dir.clone();
+        }
+        if let Some(id) = self.worker_id {
+            anyhow::ensure!(id < 1024, "--worker-id must be 0..=1023");
+            config.worker_id = id;
+        }
+        Ok(config)
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ACCORD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Config(args)) => {
+            let config = args.config()?;
+            println!("{}", describe(&config));
+            Ok(())
+        }
+        Some(Command::Serve(args)) => serve(args).await,
+        None => serve(cli.serve).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging(args.log_format);
+    let config = args.config()?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("binding {}", config.listen))?;
+    accord_server::run(listener, config, shutdown_signal()).await
+}
+
+fn describe(config: &Config) -> String {
+    format!(
+        "listen = \"{}\"\ndata_dir = \"{}\"\nworker_id = {}\n\n[auth]\n{:#?}\n\n[edge]\n{:#?}",
+        config.listen,
+        config.data_dir.display(),
+        config.worker_id,
+        config.auth,
+        config.edge
+    )
+}

@@ -36,6 +36,37 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// Parses Discord's ISO 8601 timestamps (`2026-01-02T03:04:05[.ffffff](Z|+00:00)`) to Unix ms.
+pub fn parse_timestamp(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let rest = &s[19..];
+    let (frac, zone) = match rest.strip_prefix('.') {
+        Some(r) => {
+            let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+            (&r[..digits], &r[digits..])
+        }
+        None => ("", rest),
+    };
+    if !matches!(zone, "Z" | "+00:00") || !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let ms = frac.get(..3.min(frac.len())).map_or(0, |f| format!("{f:0<3}").parse::<i64>().unwrap_or(0));
+    // Days from civil (Howard Hinnant), the inverse of civil_from_days.
+    let (y2, m2) = if mo <= 2 { (y - 1, mo + 9) } else { (y, mo - 3) };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let doy = (153 * m2 + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(((days * 86_400 + h * 3600 + mi * 60 + sec) * 1000) + ms).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +77,17 @@ mod tests {
         assert_eq!(format_timestamp(1_767_323_045_678), "2026-01-02T03:04:05.678000+00:00");
         assert_eq!(format_timestamp(951_782_400_000), "2000-02-29T00:00:00.000000+00:00");
         assert_eq!(format_timestamp(1_420_070_400_000).len(), 32);
+    }
+
+    #[test]
+    fn parses_discords_shapes_and_round_trips() {
+        assert_eq!(parse_timestamp("2026-01-02T03:04:05.678000+00:00"), Some(1_767_323_045_678));
+        assert_eq!(parse_timestamp("2026-01-02T03:04:05Z"), Some(1_767_323_045_000));
+        assert_eq!(parse_timestamp("2026-01-02 03:04:05Z"), None);
+        assert_eq!(parse_timestamp("2026-13-02T03:04:05Z"), None);
+        assert_eq!(parse_timestamp("2026-01-02T03:04:05+02:00"), None);
+        for ms in [0, 951_782_400_000, 1_767_323_045_678, 4_102_444_800_123] {
+            assert_eq!(parse_timestamp(&format_timestamp(ms)), Some(ms));
+        }
     }
 }

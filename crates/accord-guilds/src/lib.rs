@@ -1,8 +1,17 @@
-//! The guilds service.
+//! The guilds service: guilds, channels and their permission overwrites, roles, members and
+//! invites. Every change commits with its Discord event in the same transaction.
+//!
+//! Parts: [`error`], [`events`] (event payloads), [`validate`] (field rules), [`routes`].
+
+pub mod error;
+pub mod events;
+pub mod routes;
+pub mod validate;
 
 use accord_service::ServiceContext;
 use axum::Router;
 
-pub fn router(_ctx: ServiceContext) -> Router {
-    Router::new()
+/// The service's routes, relative to the API root.
+pub fn router(ctx: ServiceContext) -> Router {
+    routes::router().with_state(ctx)
 }

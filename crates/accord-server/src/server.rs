@@ -33,13 +33,14 @@ impl Server {
         tracing::info!(%durability, "storage ready");
         let store: StoreHandle = Arc::new(store);
         let secret = crate::secret::load_or_create(&config.data_dir)?;
+        let bus: BusHandle = Arc::new(MemoryBus::default());
         let ctx = ServiceContext {
             store,
             ids: Arc::new(SnowflakeGenerator::new(config.worker_id)),
             tokens: Arc::new(TokenKeys::new(&secret)),
             outbox: OutboxSignal::default(),
+            bus: bus.clone(),
         };
-        let bus: BusHandle = Arc::new(MemoryBus::default());
         let api = Router::new()
             .merge(accord_auth::router(ctx.clone(), config.auth.clone()))
             .merge(accord_users::router(ctx.clone()))

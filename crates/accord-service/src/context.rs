@@ -16,6 +16,8 @@ pub struct ServiceContext {
     pub ids: Arc<SnowflakeGenerator>,
     pub tokens: Arc<TokenKeys>,
     pub outbox: OutboxSignal,
+    /// For ephemeral events (typing) that are not stored and so skip the outbox.
+    pub bus: accord_bus::BusHandle,
 }
 
 impl ServiceContext {

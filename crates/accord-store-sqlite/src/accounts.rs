@@ -113,12 +113,13 @@ impl AccountStore for SqliteStore {
 
     async fn count_refresh_replay(&self, token_hash: &str) -> StoreResult<u32> {
         let mut tx = self.write().await?;
-        let replays: Option<u32> =
-            sqlx::query_scalar("UPDATE refresh_tokens SET replays = replays + 1 WHERE token_hash = $1 RETURNING replays")
-                .bind(token_hash)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(db)?;
+        let replays: Option<u32> = sqlx::query_scalar(
+            "UPDATE refresh_tokens SET replays = replays + 1 WHERE token_hash = $1 RETURNING replays",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(replays.unwrap_or(0))
     }
@@ -172,8 +173,8 @@ impl AccountStore for SqliteStore {
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
-        let generation =
-            generation.ok_or_else(|| StoreError::Internal(format!("no user {bot_user_id} to bump token generation")))?;
+        let generation = generation
+            .ok_or_else(|| StoreError::Internal(format!("no user {bot_user_id} to bump token generation")))?;
         tx.commit().await.map_err(db)?;
         Ok(generation as u64)
     }

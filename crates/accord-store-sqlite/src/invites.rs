@@ -49,7 +49,8 @@ impl InviteStore for SqliteStore {
 
     async fn delete_invite(&self, code: &str, events: &[EventDraft]) -> StoreResult<bool> {
         let mut tx = self.write().await?;
-        let deleted = sqlx::query("DELETE FROM invites WHERE code = $1").bind(code).execute(&mut *tx).await.map_err(db)?;
+        let deleted =
+            sqlx::query("DELETE FROM invites WHERE code = $1").bind(code).execute(&mut *tx).await.map_err(db)?;
         if deleted.rows_affected() == 0 {
             return Ok(false);
         }

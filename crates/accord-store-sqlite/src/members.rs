@@ -31,7 +31,12 @@ impl MemberStore for SqliteStore {
         row.as_ref().map(member_from).transpose().map_err(db)
     }
 
-    async fn members(&self, guild_id: Snowflake, after: Option<Snowflake>, limit: u32) -> StoreResult<Vec<MemberRecord>> {
+    async fn members(
+        &self,
+        guild_id: Snowflake,
+        after: Option<Snowflake>,
+        limit: u32,
+    ) -> StoreResult<Vec<MemberRecord>> {
         let rows = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3")
             .bind(guild_id.as_i64())
             .bind(after.map_or(0, Snowflake::as_i64))

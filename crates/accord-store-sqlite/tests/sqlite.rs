@@ -1,8 +1,8 @@
 //! SQLite-specific behaviour: the durability pragmas and data surviving a reopen.
 
 use accord_core::Snowflake;
-use accord_store::{HealthStore, MessageStore, Page};
 use accord_store::contract::fixtures::{create_guild, id, message};
+use accord_store::{HealthStore, MessageStore, Page};
 use accord_store_sqlite::SqliteStore;
 
 #[tokio::test]

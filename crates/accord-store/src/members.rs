@@ -12,7 +12,12 @@ pub trait MemberStore {
     async fn member(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<MemberRecord>>;
 
     /// Members with user id after `after`, ascending by user id, at most `limit`.
-    async fn members(&self, guild_id: Snowflake, after: Option<Snowflake>, limit: u32) -> StoreResult<Vec<MemberRecord>>;
+    async fn members(
+        &self,
+        guild_id: Snowflake,
+        after: Option<Snowflake>,
+        limit: u32,
+    ) -> StoreResult<Vec<MemberRecord>>;
 
     /// Replaces nick, roles, deaf, mute, flags and timeout of an existing member.
     async fn update_member(&self, member: &MemberRecord, events: &[EventDraft]) -> StoreResult<()>;

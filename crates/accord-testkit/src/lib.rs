@@ -103,6 +103,12 @@ impl TestServer {
         }
     }
 
+    /// Asserts the server still answers `GET /health` with 200 (after a hostile request).
+    pub async fn assert_serving(&self) {
+        let health = Client::new(self.url()).get("/health").await.expect("health request");
+        assert_eq!(health.status, 200, "server stopped serving: {}", health.text);
+    }
+
     /// A subscription to every event published from now on.
     pub fn events(&self) -> Events {
         Events(self.bus.subscribe())
@@ -154,6 +160,18 @@ impl TestUser {
             token,
         }
     }
+}
+
+/// Asserts `answer` is Discord's JSON error body with this HTTP status and JSON `code`:
+/// `Content-Type` exactly `application/json`, and `code`, `message`, `error`, `timestamp` set.
+#[track_caller]
+pub fn assert_error(answer: &Answer, status: u16, code: u64) {
+    assert_eq!(answer.status, status, "status of {}", answer.text);
+    assert_eq!(answer.header("content-type"), Some("application/json"), "content type of {}", answer.text);
+    assert_eq!(answer.body["code"].as_u64(), Some(code), "code of {}", answer.text);
+    assert!(answer.body["message"].is_string(), "message of {}", answer.text);
+    assert!(answer.body["error"].is_string(), "error of {}", answer.text);
+    assert!(answer.body["timestamp"].as_str().is_some_and(|t| t.ends_with("+00:00")), "timestamp of {}", answer.text);
 }
 
 /// Events seen on the bus.

@@ -74,16 +74,22 @@ pub async fn a_repeated_enforced_nonce_returns_the_original(store: &dyn Store) {
 pub async fn concurrent_identical_creates_store_one_message(store: &dyn Store) {
     create_guild(store, 100, 1).await;
     // Two requests with the same nonce get different ids; a retried identical record too.
-    let cases = [(enforced(1001, 101, 1, "n-1"), enforced(1002, 101, 1, "n-1")), (enforced(1003, 101, 1, "n-2"), enforced(1003, 101, 1, "n-2"))];
+    let cases = [
+        (enforced(1001, 101, 1, "n-1"), enforced(1002, 101, 1, "n-1")),
+        (enforced(1003, 101, 1, "n-2"), enforced(1003, 101, 1, "n-2")),
+    ];
 
     for (first, second) in &cases {
         let events = [event(first.id.get() + 900, "MESSAGE_CREATE")];
         let (a, b) = tokio::join!(store.create_message(first, &events), store.create_message(second, &events));
 
         let outcomes = [a.expect("create a"), b.expect("create b")];
-        let new: Vec<_> = outcomes.iter().filter_map(|o| if let CreatedMessage::New(m) = o { Some(m.id) } else { None }).collect();
-        let existing: Vec<_> =
-            outcomes.iter().filter_map(|o| if let CreatedMessage::Existing(m) = o { Some(m.id) } else { None }).collect();
+        let new: Vec<_> =
+            outcomes.iter().filter_map(|o| if let CreatedMessage::New(m) = o { Some(m.id) } else { None }).collect();
+        let existing: Vec<_> = outcomes
+            .iter()
+            .filter_map(|o| if let CreatedMessage::Existing(m) = o { Some(m.id) } else { None })
+            .collect();
         assert_eq!(new.len(), 1, "{outcomes:?}");
         assert_eq!(new, existing, "both answers name the stored message");
     }

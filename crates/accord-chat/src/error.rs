@@ -1,0 +1,42 @@
+//! Chat errors and their rows in the code table.
+
+use accord_core::{Code, ErrorCode, code};
+use accord_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    #[error("unknown message")]
+    UnknownMessage,
+    #[error("cannot send an empty message")]
+    EmptyMessage,
+    #[error("cannot edit another user's message")]
+    NotAuthor,
+    #[error("not a text channel")]
+    NonTextChannel,
+    #[error("{field}: {message}")]
+    InvalidField { field: &'static str, message: &'static str },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ErrorCode for ChatError {
+    fn code(&self) -> &'static Code {
+        match self {
+            Self::UnknownMessage => &code::UNKNOWN_MESSAGE,
+            Self::EmptyMessage => &code::EMPTY_MESSAGE,
+            Self::NotAuthor => &code::CANNOT_EDIT_OTHERS_MESSAGE,
+            Self::NonTextChannel => &code::NON_TEXT_CHANNEL,
+            Self::InvalidField { .. } => &code::INVALID_FORM_BODY,
+            Self::Store(e) => e.code(),
+        }
+    }
+
+    fn field_errors(&self) -> Option<serde_json::Value> {
+        match self {
+            Self::InvalidField { field, message } => {
+                Some(accord_api::error::field_error(field, "BASE_TYPE_BAD", message))
+            }
+            _ => None,
+        }
+    }
+}

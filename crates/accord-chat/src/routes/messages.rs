@@ -1,0 +1,130 @@
+//! Reading, editing and deleting messages.
+
+use accord_api::message::Message;
+use accord_core::time::now_ms;
+use accord_core::{Permissions, Snowflake};
+use accord_service::access::ChannelAccess;
+use accord_service::extract::{Json, Path, Query};
+use accord_service::{ApiResult, Caller, ServiceContext, render};
+use accord_store::{MessageRecord, Page};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use crate::content::MessageContent;
+use crate::error::ChatError;
+use crate::events;
+
+#[derive(Debug, Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    before: Option<Snowflake>,
+    #[serde(default)]
+    after: Option<Snowflake>,
+    #[serde(default)]
+    around: Option<Snowflake>,
+}
+
+impl HistoryQuery {
+    fn page(&self) -> Result<Page, ChatError> {
+        let limit = self.limit.unwrap_or(50);
+        if !(1..=100).contains(&limit) {
+            return Err(ChatError::InvalidField { field: "limit", message: "Must be between 1 and 100." });
+        }
+        match (self.before, self.after, self.around) {
+            (None, None, None) => Ok(Page::Latest { limit }),
+            (Some(id), None, None) => Ok(Page::Before { id, limit }),
+            (None, Some(id), None) => Ok(Page::After { id, limit }),
+            (None, None, Some(id)) => Ok(Page::Around { id, limit }),
+            _ => Err(ChatError::InvalidField { field: "before", message: "Use only one of before, after and around." }),
+        }
+    }
+}
+
+/// `GET /channels/{channel.id}/messages` — newest first; without READ_MESSAGE_HISTORY, empty.
+pub async fn list(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(channel_id): Path<Snowflake>,
+    Query(query): Query<HistoryQuery>,
+) -> ApiResult<axum::Json<Vec<Message>>> {
+    let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    let page = query.page()?;
+    if !access.permissions.contains(Permissions::READ_MESSAGE_HISTORY) {
+        return Ok(axum::Json(Vec::new()));
+    }
+    let messages = ctx.store.messages(channel_id, page).await?;
+    let users = events::users_of(ctx.store.as_ref(), &messages).await?;
+    Ok(axum::Json(messages.iter().map(|m| render::message(m, &users)).collect()))
+}
+
+/// A message the caller may read (VIEW_CHANNEL and READ_MESSAGE_HISTORY), or 404.
+async fn readable(ctx: &ServiceContext, caller: Snowflake, ids: (Snowflake, Snowflake)) -> ApiResult<(ChannelAccess, MessageRecord)> {
+    let access = ChannelAccess::require(ctx.store.as_ref(), ids.0, caller).await?;
+    if !access.permissions.contains(Permissions::READ_MESSAGE_HISTORY) {
+        return Err(ChatError::UnknownMessage.into());
+    }
+    let message = ctx.store.message(ids.0, ids.1).await?.ok_or(ChatError::UnknownMessage)?;
+    Ok((access, message))
+}
+
+/// `GET /channels/{channel.id}/messages/{message.id}`
+pub async fn get(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(ids): Path<(Snowflake, Snowflake)>,
+) -> ApiResult<axum::Json<Message>> {
+    let (_, message) = readable(&ctx, caller.user_id, ids).await?;
+    Ok(axum::Json(events::load_message(ctx.store.as_ref(), &message).await?))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EditMessage {
+    #[serde(default)]
+    content: Option<String>,
+}
+
+/// `PATCH /channels/{channel.id}/messages/{message.id}` — the author only.
+pub async fn edit(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(ids): Path<(Snowflake, Snowflake)>,
+    Json(body): Json<EditMessage>,
+) -> ApiResult<axum::Json<Message>> {
+    let (access, mut message) = readable(&ctx, caller.user_id, ids).await?;
+    if message.author_id != caller.user_id {
+        return Err(ChatError::NotAuthor.into());
+    }
+    if let Some(content) = body.content {
+        message.content = MessageContent::try_from(content)?.into_inner();
+        (message.mention_user_ids, message.mention_role_ids, message.mention_everyone) =
+            super::send::effective_mentions(&ctx, &access, &message.content, None).await?;
+    }
+    message.edited_ms = Some(now_ms());
+    let rendered = events::load_message(ctx.store.as_ref(), &message).await?;
+    let event = events::message_event(&ctx, "MESSAGE_UPDATE", &rendered, &message, access.guild.member.as_ref());
+    ctx.store.update_message(&message, &[event]).await?;
+    ctx.events_committed();
+    Ok(axum::Json(rendered))
+}
+
+/// `DELETE /channels/{channel.id}/messages/{message.id}` — the author, or MANAGE_MESSAGES.
+pub async fn delete(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(ids): Path<(Snowflake, Snowflake)>,
+) -> ApiResult<StatusCode> {
+    let access = ChannelAccess::require(ctx.store.as_ref(), ids.0, caller.user_id).await?;
+    let message = ctx.store.message(ids.0, ids.1).await?.ok_or(ChatError::UnknownMessage)?;
+    if message.author_id != caller.user_id {
+        access.require_permission(Permissions::MANAGE_MESSAGES)?;
+    }
+    let event = events::message_delete(&ctx, &message);
+    if !ctx.store.delete_message(ids.0, ids.1, &[event]).await? {
+        return Err(ChatError::UnknownMessage.into());
+    }
+    ctx.events_committed();
+    Ok(StatusCode::NO_CONTENT)
+}

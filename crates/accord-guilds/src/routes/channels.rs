@@ -1,0 +1,240 @@
+//! Guild channels: list, create, read, modify, delete.
+
+use accord_api::channel::Channel;
+use accord_core::{Permissions, Snowflake};
+use accord_service::access::{ChannelAccess, GuildAccess};
+use accord_service::extract::{Json, Path, nullable};
+use accord_service::{ApiResult, Caller, ServiceContext, render};
+use accord_store::{ChannelRecord, OverwriteRecord};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::overwrites::{OverwriteBody, check_grant};
+use crate::error::{GuildError, invalid};
+use crate::{events, validate};
+
+/// Channels a guild may have.
+const MAX_CHANNELS: usize = 500;
+
+/// `GET /guilds/{guild.id}/channels` — the channels the caller can see.
+pub async fn list(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(guild_id): Path<Snowflake>,
+) -> ApiResult<axum::Json<Vec<Channel>>> {
+    let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    let channels = ctx.store.guild_channels(guild_id).await?;
+    let visible = channels
+        .iter()
+        .filter(|c| access.channel_permissions(c).contains(Permissions::VIEW_CHANNEL))
+        .map(render::channel)
+        .collect();
+    Ok(axum::Json(visible))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CreateChannel {
+    name: String,
+    #[serde(default, rename = "type")]
+    kind: Option<u8>,
+    #[serde(default)]
+    topic: Option<String>,
+    #[serde(default)]
+    bitrate: Option<u32>,
+    #[serde(default)]
+    user_limit: Option<u32>,
+    #[serde(default)]
+    rate_limit_per_user: Option<u32>,
+    #[serde(default)]
+    position: Option<i32>,
+    #[serde(default)]
+    parent_id: Option<Snowflake>,
+    #[serde(default)]
+    nsfw: Option<bool>,
+    #[serde(default)]
+    permission_overwrites: Option<Vec<OverwriteBody>>,
+}
+
+/// `POST /guilds/{guild.id}/channels` — MANAGE_CHANNELS (and MANAGE_ROLES to set overwrites).
+pub async fn create(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(guild_id): Path<Snowflake>,
+    Json(body): Json<CreateChannel>,
+) -> ApiResult<(StatusCode, axum::Json<Channel>)> {
+    let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    access.require_permission(Permissions::MANAGE_CHANNELS)?;
+    let existing = ctx.store.guild_channels(guild_id).await?;
+    if existing.len() >= MAX_CHANNELS {
+        return Err(GuildError::MaxChannels.into());
+    }
+    let kind = validate::channel_kind(body.kind.unwrap_or(0))?;
+    let mut channel = ChannelRecord {
+        id: ctx.next_id(),
+        guild_id: Some(guild_id),
+        kind,
+        name: validate::name("name", &body.name, 1, 100)?,
+        position: body.position.unwrap_or_else(|| existing.iter().map(|c| c.position + 1).max().unwrap_or(0)),
+        parent_id: None,
+        topic: body.topic.as_deref().map(|t| validate::topic(t, kind)).transpose()?,
+        nsfw: body.nsfw.unwrap_or(false),
+        rate_limit_per_user: validate::in_range("rate_limit_per_user", body.rate_limit_per_user.unwrap_or(0), 0, 21_600)?,
+        bitrate: None,
+        user_limit: None,
+        last_message_id: None,
+        overwrites: Vec::new(),
+    };
+    apply_voice_fields(&mut channel, body.bitrate, body.user_limit)?;
+    channel.parent_id = checked_parent(&existing, &channel, body.parent_id)?;
+    if let Some(overwrites) = body.permission_overwrites {
+        channel.overwrites = checked_overwrites(&ctx, &access, None, overwrites).await?;
+    }
+    let event = events::channel(&ctx, "CHANNEL_CREATE", &channel);
+    ctx.store.create_channel(&channel, &[event]).await?;
+    ctx.events_committed();
+    Ok((StatusCode::CREATED, axum::Json(render::channel(&channel))))
+}
+
+fn apply_voice_fields(channel: &mut ChannelRecord, bitrate: Option<u32>, user_limit: Option<u32>) -> Result<(), GuildError> {
+    if render::is_voice_kind(channel.kind) {
+        let current_bitrate = channel.bitrate.unwrap_or(64_000);
+        channel.bitrate = Some(validate::in_range("bitrate", bitrate.unwrap_or(current_bitrate), 8_000, 384_000)?);
+        let current_limit = channel.user_limit.unwrap_or(0);
+        channel.user_limit = Some(validate::in_range("user_limit", user_limit.unwrap_or(current_limit), 0, 99)?);
+    }
+    Ok(())
+}
+
+/// A parent must be a category of the same guild, and categories have no parent.
+fn checked_parent(
+    channels: &[ChannelRecord],
+    channel: &ChannelRecord,
+    parent: Option<Snowflake>,
+) -> Result<Option<Snowflake>, GuildError> {
+    let Some(parent) = parent else { return Ok(None) };
+    let is_category = channels.iter().any(|c| c.id == parent && c.kind == 4);
+    if channel.kind == 4 || !is_category || parent == channel.id {
+        return Err(invalid("parent_id", "Must be a category of this guild."));
+    }
+    Ok(Some(parent))
+}
+
+/// Validates overwrites from a body: targets exist, and the caller only grants or denies
+/// what they hold themselves (MANAGE_ROLES required).
+async fn checked_overwrites(
+    ctx: &ServiceContext,
+    access: &GuildAccess,
+    channel: Option<&ChannelRecord>,
+    bodies: Vec<OverwriteBody>,
+) -> Result<Vec<OverwriteRecord>, accord_service::ApiError> {
+    if bodies.len() > 100 {
+        return Err(invalid("permission_overwrites", "At most 100 overwrites.").into());
+    }
+    let mut out: Vec<OverwriteRecord> = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        let id = body.id.ok_or(invalid("permission_overwrites", "Each overwrite needs an id."))?;
+        let record = body.into_record(id)?;
+        check_grant(ctx, access, channel, &record).await?;
+        out.retain(|o| o.id != record.id || o.kind != record.kind);
+        out.push(record);
+    }
+    Ok(out)
+}
+
+/// `GET /channels/{channel.id}`
+pub async fn get(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(channel_id): Path<Snowflake>,
+) -> ApiResult<axum::Json<Channel>> {
+    let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    Ok(axum::Json(render::channel(&access.channel)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModifyChannel {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<u8>,
+    #[serde(default)]
+    position: Option<i32>,
+    #[serde(default, deserialize_with = "nullable")]
+    topic: Option<Option<String>>,
+    #[serde(default)]
+    nsfw: Option<bool>,
+    #[serde(default)]
+    rate_limit_per_user: Option<u32>,
+    #[serde(default)]
+    bitrate: Option<u32>,
+    #[serde(default)]
+    user_limit: Option<u32>,
+    #[serde(default, deserialize_with = "nullable")]
+    parent_id: Option<Option<Snowflake>>,
+    #[serde(default)]
+    permission_overwrites: Option<Vec<OverwriteBody>>,
+}
+
+/// `PATCH /channels/{channel.id}` — MANAGE_CHANNELS in the channel.
+pub async fn modify(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(channel_id): Path<Snowflake>,
+    Json(body): Json<ModifyChannel>,
+) -> ApiResult<axum::Json<Channel>> {
+    let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    access.require_permission(Permissions::MANAGE_CHANNELS)?;
+    let mut channel = access.channel.clone();
+    if let Some(name) = &body.name {
+        channel.name = validate::name("name", name, 1, 100)?;
+    }
+    if let Some(kind) = body.kind {
+        let switch = matches!((channel.kind, kind), (0, 5) | (5, 0));
+        if kind != channel.kind && !switch {
+            return Err(invalid("type", "Only text and announcement channels can be converted.").into());
+        }
+        channel.kind = kind;
+    }
+    if let Some(position) = body.position {
+        channel.position = position;
+    }
+    if let Some(topic) = body.topic {
+        channel.topic = topic.as_deref().map(|t| validate::topic(t, channel.kind)).transpose()?;
+    }
+    if let Some(nsfw) = body.nsfw {
+        channel.nsfw = nsfw;
+    }
+    if let Some(rate) = body.rate_limit_per_user {
+        channel.rate_limit_per_user = validate::in_range("rate_limit_per_user", rate, 0, 21_600)?;
+    }
+    apply_voice_fields(&mut channel, body.bitrate, body.user_limit)?;
+    if let Some(parent) = body.parent_id {
+        let siblings = ctx.store.guild_channels(access.guild.guild.id).await?;
+        channel.parent_id = checked_parent(&siblings, &channel, parent)?;
+    }
+    if let Some(overwrites) = body.permission_overwrites {
+        access.require_permission(Permissions::MANAGE_ROLES)?;
+        channel.overwrites = checked_overwrites(&ctx, &access.guild, Some(&access.channel), overwrites).await?;
+    }
+    let event = events::channel(&ctx, "CHANNEL_UPDATE", &channel);
+    ctx.store.update_channel(&channel, &[event]).await?;
+    ctx.events_committed();
+    Ok(axum::Json(render::channel(&channel)))
+}
+
+/// `DELETE /channels/{channel.id}` — MANAGE_CHANNELS in the channel; answers the deleted channel.
+pub async fn delete(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(channel_id): Path<Snowflake>,
+) -> ApiResult<axum::Json<Channel>> {
+    let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    access.require_permission(Permissions::MANAGE_CHANNELS)?;
+    let event = events::channel(&ctx, "CHANNEL_DELETE", &access.channel);
+    if !ctx.store.delete_channel(channel_id, &[event]).await? {
+        return Err(GuildError::UnknownChannel.into());
+    }
+    ctx.events_committed();
+    Ok(axum::Json(render::channel(&access.channel)))
+}

@@ -1,0 +1,294 @@
+//! Guild members: list, read, modify (nick, roles, voice mute/deafen, timeout), role
+//! assignment, kick, leave, and adding a bot (the stand-in for OAuth2 bot authorization).
+
+use accord_api::guild::Member;
+use accord_core::time::now_ms;
+use accord_core::{Permissions, Snowflake};
+use accord_service::access::GuildAccess;
+use accord_service::extract::{Json, Path, Query, nullable};
+use accord_service::{ApiResult, Caller, ServiceContext, render};
+use accord_store::{MemberRecord, UserRecord};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::error::{GuildError, invalid};
+use crate::{events, validate};
+
+/// The longest timeout Discord allows: 28 days.
+const MAX_TIMEOUT_MS: u64 = 28 * 86_400 * 1000;
+
+#[derive(Debug, Deserialize)]
+pub struct MemberPage {
+    #[serde(default)]
+    limit: Option<u32>,
+    #[serde(default)]
+    after: Option<Snowflake>,
+}
+
+async fn user_of(ctx: &ServiceContext, id: Snowflake) -> Result<UserRecord, GuildError> {
+    ctx.store.user(id).await?.ok_or(GuildError::UnknownUser)
+}
+
+/// `GET /guilds/{guild.id}/members?limit&after` — ascending by user id; limit 1..=1000, default 1.
+pub async fn list(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(guild_id): Path<Snowflake>,
+    Query(page): Query<MemberPage>,
+) -> ApiResult<axum::Json<Vec<Member>>> {
+    GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    let limit = validate::in_range("limit", page.limit.unwrap_or(1), 1, 1000)?;
+    let members = ctx.store.members(guild_id, page.after, limit).await?;
+    let ids: Vec<Snowflake> = members.iter().map(|m| m.user_id).collect();
+    let users = ctx.store.users(&ids).await?;
+    let out = members.iter().map(|m| render::member(m, users.iter().find(|u| u.id == m.user_id))).collect();
+    Ok(axum::Json(out))
+}
+
+/// `GET /guilds/{guild.id}/members/{user.id}`
+pub async fn get(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path((guild_id, user_id)): Path<(Snowflake, Snowflake)>,
+) -> ApiResult<axum::Json<Member>> {
+    GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    let member = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
+    let user = user_of(&ctx, user_id).await?;
+    Ok(axum::Json(render::member(&member, Some(&user))))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModifyMember {
+    #[serde(default, deserialize_with = "nullable")]
+    nick: Option<Option<String>>,
+    #[serde(default)]
+    roles: Option<Vec<Snowflake>>,
+    #[serde(default)]
+    mute: Option<bool>,
+    #[serde(default)]
+    deaf: Option<bool>,
+    #[serde(default, deserialize_with = "nullable")]
+    communication_disabled_until: Option<Option<String>>,
+}
+
+/// Applies a member edit, checking each part's permission and the hierarchy.
+async fn apply(
+    access: &GuildAccess,
+    target: &mut MemberRecord,
+    body: ModifyMember,
+    is_self: bool,
+) -> Result<(), GuildError> {
+    let perms = access.permissions();
+    let need = |p: Permissions| if perms.contains(p) { Ok(()) } else { Err(GuildError::MissingPermissions) };
+    let outranks = is_self || access.outranks(target);
+    if let Some(nick) = body.nick {
+        if is_self { need(Permissions::CHANGE_NICKNAME)? } else { need(Permissions::MANAGE_NICKNAMES)? }
+        if !outranks {
+            return Err(GuildError::MissingPermissions);
+        }
+        target.nick = nick.filter(|n| !n.is_empty()).map(|n| validate::name("nick", &n, 1, 32)).transpose()?;
+    }
+    if let Some(mut roles) = body.roles {
+        need(Permissions::MANAGE_ROLES)?;
+        roles.sort_unstable();
+        roles.dedup();
+        let changed = roles.iter().filter(|r| !target.roles.contains(r)).chain(target.roles.iter().filter(|r| !roles.contains(r)));
+        for role_id in changed {
+            let role = access.role(*role_id).filter(|r| r.id != r.guild_id).ok_or(GuildError::UnknownRole)?;
+            if !access.can_manage_role(role) || role.managed {
+                return Err(GuildError::MissingPermissions);
+            }
+        }
+        target.roles = roles;
+    }
+    if let Some(mute) = body.mute {
+        need(Permissions::MUTE_MEMBERS)?;
+        target.mute = mute;
+    }
+    if let Some(deaf) = body.deaf {
+        need(Permissions::DEAFEN_MEMBERS)?;
+        target.deaf = deaf;
+    }
+    if let Some(until) = body.communication_disabled_until {
+        need(Permissions::MODERATE_MEMBERS)?;
+        if is_self || !access.outranks(target) {
+            return Err(GuildError::MissingPermissions);
+        }
+        target.communication_disabled_until_ms = match until {
+            None => None,
+            Some(s) => {
+                let at = accord_core::time::parse_timestamp(&s).ok_or(invalid("communication_disabled_until", "Not an ISO 8601 timestamp."))?;
+                if at > now_ms() + MAX_TIMEOUT_MS {
+                    return Err(invalid("communication_disabled_until", "At most 28 days in the future."));
+                }
+                Some(at)
+            }
+        };
+    }
+    Ok(())
+}
+
+async fn modify_member(
+    ctx: &ServiceContext,
+    caller: Snowflake,
+    guild_id: Snowflake,
+    user_id: Snowflake,
+    body: ModifyMember,
+) -> ApiResult<axum::Json<Member>> {
+    let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller).await?;
+    let mut member = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
+    apply(&access, &mut member, body, user_id == caller).await?;
+    let user = user_of(ctx, user_id).await?;
+    let event = events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user);
+    ctx.store.update_member(&member, &[event]).await?;
+    ctx.events_committed();
+    Ok(axum::Json(render::member(&member, Some(&user))))
+}
+
+/// `PATCH /guilds/{guild.id}/members/{user.id}`
+pub async fn modify(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path((guild_id, user_id)): Path<(Snowflake, Snowflake)>,
+    Json(body): Json<ModifyMember>,
+) -> ApiResult<axum::Json<Member>> {
+    modify_member(&ctx, caller.user_id, guild_id, user_id, body).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ModifyMe {
+    #[serde(default, deserialize_with = "nullable")]
+    nick: Option<Option<String>>,
+}
+
+/// `PATCH /guilds/{guild.id}/members/@me` — the caller's own nick (CHANGE_NICKNAME).
+pub async fn modify_me(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(guild_id): Path<Snowflake>,
+    Json(body): Json<ModifyMe>,
+) -> ApiResult<axum::Json<Member>> {
+    let edit = ModifyMember { nick: body.nick, roles: None, mute: None, deaf: None, communication_disabled_until: None };
+    modify_member(&ctx, caller.user_id, guild_id, caller.user_id, edit).await
+}
+
+async fn change_role(ctx: &ServiceContext, caller: Snowflake, ids: (Snowflake, Snowflake, Snowflake), add: bool) -> ApiResult<StatusCode> {
+    let (guild_id, user_id, role_id) = ids;
+    let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller).await?;
+    access.require_permission(Permissions::MANAGE_ROLES)?;
+    let role = access.role(role_id).filter(|r| r.id != guild_id).ok_or(GuildError::UnknownRole)?;
+    if !access.can_manage_role(role) || role.managed {
+        return Err(GuildError::MissingPermissions.into());
+    }
+    let mut member = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
+    let had = member.roles.contains(&role_id);
+    if had == add {
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    if add {
+        member.roles.push(role_id);
+    } else {
+        member.roles.retain(|r| *r != role_id);
+    }
+    let user = user_of(ctx, user_id).await?;
+    let event = events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user);
+    ctx.store.update_member(&member, &[event]).await?;
+    ctx.events_committed();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /guilds/{guild.id}/members/{user.id}/roles/{role.id}`
+pub async fn add_role(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(ids): Path<(Snowflake, Snowflake, Snowflake)>,
+) -> ApiResult<StatusCode> {
+    change_role(&ctx, caller.user_id, ids, true).await
+}
+
+/// `DELETE /guilds/{guild.id}/members/{user.id}/roles/{role.id}`
+pub async fn remove_role(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(ids): Path<(Snowflake, Snowflake, Snowflake)>,
+) -> ApiResult<StatusCode> {
+    change_role(&ctx, caller.user_id, ids, false).await
+}
+
+/// Removes a member with GUILD_MEMBER_REMOVE to the guild and GUILD_DELETE to them.
+async fn remove(ctx: &ServiceContext, guild_id: Snowflake, user_id: Snowflake) -> ApiResult<StatusCode> {
+    let user = user_of(ctx, user_id).await?;
+    let events = [events::member_remove(ctx, guild_id, &user), events::guild_delete(ctx, guild_id, vec![user_id])];
+    if !ctx.store.remove_member(guild_id, user_id, &events).await? {
+        return Err(GuildError::UnknownMember.into());
+    }
+    ctx.events_committed();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /guilds/{guild.id}/members/{user.id}` — kick: KICK_MEMBERS and outranking the member.
+pub async fn kick(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path((guild_id, user_id)): Path<(Snowflake, Snowflake)>,
+) -> ApiResult<StatusCode> {
+    let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    access.require_permission(Permissions::KICK_MEMBERS)?;
+    let target = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
+    if !access.outranks(&target) {
+        return Err(GuildError::MissingPermissions.into());
+    }
+    remove(&ctx, guild_id, user_id).await
+}
+
+/// `DELETE /users/@me/guilds/{guild.id}` — leave; the owner must transfer or delete instead.
+pub async fn leave(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(guild_id): Path<Snowflake>,
+) -> ApiResult<StatusCode> {
+    let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    if access.is_owner() {
+        return Err(GuildError::OwnerCannotLeave.into());
+    }
+    remove(&ctx, guild_id, caller.user_id).await
+}
+
+/// `PUT /guilds/{guild.id}/members/{user.id}` — adds a bot (MANAGE_GUILD): 201 with the
+/// member, or 204 when it is already a member. People join through invites.
+pub async fn add_bot(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path((guild_id, user_id)): Path<(Snowflake, Snowflake)>,
+) -> ApiResult<Response> {
+    let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    access.require_permission(Permissions::MANAGE_GUILD)?;
+    let bot = user_of(&ctx, user_id).await?;
+    if !bot.bot {
+        return Err(invalid("user_id", "Only bots can be added directly; people join through invites.").into());
+    }
+    if ctx.store.member(guild_id, user_id).await?.is_some() {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    let member = MemberRecord {
+        guild_id,
+        user_id,
+        nick: None,
+        roles: Vec::new(),
+        joined_ms: now_ms(),
+        deaf: false,
+        mute: false,
+        flags: 0,
+        communication_disabled_until_ms: None,
+    };
+    let channels = ctx.store.guild_channels(guild_id).await?;
+    let payload = events::guild_create(&ctx, &access.guild, &access.roles, &channels, &member, &bot).await?;
+    let events = [events::member(&ctx, "GUILD_MEMBER_ADD", &member, &bot), events::guild_create_for(&ctx, user_id, &payload)];
+    if !ctx.store.add_member(&member, &events).await? {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    ctx.events_committed();
+    Ok((StatusCode::CREATED, axum::Json(render::member(&member, Some(&bot)))).into_response())
+}

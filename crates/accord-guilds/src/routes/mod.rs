@@ -1,0 +1,35 @@
+//! The guilds service's routes.
+
+mod channels;
+mod guilds;
+mod invites;
+mod members;
+mod overwrites;
+mod roles;
+
+use accord_service::ServiceContext;
+use axum::Router;
+use axum::routing::{delete, get, post, put};
+
+pub fn router() -> Router<ServiceContext> {
+    Router::new()
+        .route("/guilds", post(guilds::create))
+        .route("/guilds/{guild_id}", get(guilds::get).patch(guilds::modify).delete(guilds::delete))
+        .route("/users/@me/guilds", get(guilds::list_mine))
+        .route("/users/@me/guilds/{guild_id}", delete(members::leave))
+        .route("/guilds/{guild_id}/channels", get(channels::list).post(channels::create))
+        .route("/channels/{channel_id}", get(channels::get).patch(channels::modify).delete(channels::delete))
+        .route("/channels/{channel_id}/permissions/{overwrite_id}", put(overwrites::put).delete(overwrites::delete))
+        .route("/guilds/{guild_id}/roles", get(roles::list).post(roles::create).patch(roles::reorder))
+        .route("/guilds/{guild_id}/roles/{role_id}", get(roles::get).patch(roles::modify).delete(roles::delete))
+        .route("/guilds/{guild_id}/members", get(members::list))
+        .route("/guilds/{guild_id}/members/@me", axum::routing::patch(members::modify_me))
+        .route(
+            "/guilds/{guild_id}/members/{user_id}",
+            get(members::get).patch(members::modify).put(members::add_bot).delete(members::kick),
+        )
+        .route("/guilds/{guild_id}/members/{user_id}/roles/{role_id}", put(members::add_role).delete(members::remove_role))
+        .route("/guilds/{guild_id}/invites", get(invites::list_for_guild))
+        .route("/channels/{channel_id}/invites", get(invites::list_for_channel).post(invites::create))
+        .route("/invites/{code}", get(invites::get).post(invites::accept).delete(invites::delete))
+}

@@ -1,1 +1,4 @@
-//! Dev-only crate: its tests check payloads against twilight-model.
+//! Dev-only crate: its tests deserialize every kind of payload Accord emits (REST answers and
+//! bus events) into `twilight-model` 0.18's types, the strictest typed consumer of Discord's
+//! API, so a missing field, a bad timestamp or a zero id fails here. It is a separate crate so
+//! that the server build never compiles twilight.

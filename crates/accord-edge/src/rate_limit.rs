@@ -27,10 +27,13 @@ const SWEEP_AT: usize = 10_000;
 /// Limited routes, by path suffix, with their bucket names.
 const LIMITED: &[(&str, &str)] = &[("/auth/login", "auth-login"), ("/auth/register", "auth-register")];
 
+/// Open windows: (address, bucket) -> (window start, requests so far).
+type Windows = HashMap<(IpAddr, &'static str), (Instant, u32)>;
+
 pub struct AuthLimiter {
     per_window: u32,
-    /// Open windows: (address, bucket) -> (window start, requests so far).
-    windows: Mutex<HashMap<(IpAddr, &'static str), (Instant, u32)>>,
+    /// Shared by every request; held only while one window is checked and counted.
+    windows: Mutex<Windows>,
 }
 
 /// The outcome of one request against its window.

@@ -10,7 +10,7 @@ use anyhow::Context;
 use serde::Deserialize;
 
 /// Everything one Accord process is configured with.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address the public HTTP port listens on (default `127.0.0.1:8080`).

@@ -45,8 +45,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| ApiError::new(&code::INVALID_JSON))?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        let field = if path == "." { "_errors".to_owned() } else { path };
         let message = e.into_inner().to_string();
+        // serde reports a missing field at its parent object; name the field, as Discord does.
+        if let Some(missing) = message.strip_prefix("missing field `").and_then(|m| m.strip_suffix('`')) {
+            let field = if path == "." { missing.to_owned() } else { format!("{path}.{missing}") };
+            return ApiError::invalid_field(&field, "BASE_TYPE_REQUIRED", "This field is required");
+        }
+        let field = if path == "." { "_errors".to_owned() } else { path };
         if field == "_errors" {
             ApiError::with_errors(
                 &code::INVALID_FORM_BODY,

@@ -22,6 +22,8 @@ pub struct TestServer {
     data_dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow_free::Result>>,
+    /// Subscribed before serving began, so it holds everything the server ever published.
+    from_start: Option<Events>,
 }
 
 mod anyhow_free {
@@ -45,13 +47,18 @@ impl TestServer {
 
     /// Spawns with the test config adjusted by `tweak`.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
-        let data_dir = tempfile::tempdir().expect("temp dir");
+        Self::spawn_in(tempfile::tempdir().expect("temp dir"), tweak).await
+    }
+
+    /// Spawns on an existing data directory (to test what a server finds there on start).
+    pub async fn spawn_in(data_dir: TempDir, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = test_config(data_dir.path());
         tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
         let server = Server::build(&config).await.expect("server builds");
         let bus = server.bus();
+        let from_start = Some(Events(bus.subscribe()));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             server
@@ -61,7 +68,7 @@ impl TestServer {
                 .await
                 .map_err(|e| format!("{e:#}"))
         });
-        Self { addr, bus, data_dir, stop: Some(stop), task: Some(task) }
+        Self { addr, bus, data_dir, stop: Some(stop), task: Some(task), from_start }
     }
 
     /// The server's data directory.
@@ -103,6 +110,36 @@ impl TestServer {
         }
     }
 
+    /// `owner` creates a guild named `Test Guild`; returns it with its default channels.
+    pub async fn guild(&self, owner: &TestUser) -> TestGuild {
+        let created = owner.api.post("/guilds", json!({ "name": "Test Guild" })).await.expect("create guild");
+        assert_eq!(created.status, 201, "create guild: {}", created.text);
+        let id = created.id();
+        let channels = owner.api.get(&format!("/guilds/{id}/channels")).await.expect("list channels");
+        assert_eq!(channels.status, 200, "list channels: {}", channels.text);
+        let find = |kind: u64| {
+            channels.body.as_array().and_then(|all| all.iter().find(|c| c["type"] == kind)).map(|c| c["id"].clone())
+        };
+        let text = find(0).and_then(|c| c.as_str().map(str::to_owned)).expect("a text channel");
+        let voice = find(2).and_then(|c| c.as_str().map(str::to_owned)).expect("a voice channel");
+        TestGuild { id, text, voice, owner: owner.clone() }
+    }
+
+    /// Registers `username` and joins `guild` through an invite from its owner.
+    pub async fn member(&self, guild: &TestGuild, username: &str) -> TestUser {
+        let user = self.user(username).await;
+        guild.join(&user).await;
+        user
+    }
+
+    /// Like [`TestServer::member`], with a fresh role (named after the user) carrying `permissions`.
+    pub async fn member_with(&self, guild: &TestGuild, username: &str, permissions: u64) -> TestUser {
+        let user = self.member(guild, username).await;
+        let role = guild.role(username, permissions).await;
+        guild.assign(&user, &role).await;
+        user
+    }
+
     /// Asserts the server still answers `GET /health` with 200 (after a hostile request).
     pub async fn assert_serving(&self) {
         let health = Client::new(self.url()).get("/health").await.expect("health request");
@@ -112,6 +149,11 @@ impl TestServer {
     /// A subscription to every event published from now on.
     pub fn events(&self) -> Events {
         Events(self.bus.subscribe())
+    }
+
+    /// The subscription made before serving began: every event this server published.
+    pub fn events_from_start(&mut self) -> Events {
+        self.from_start.take().expect("events_from_start is taken once")
     }
 
     /// Stops serving (draining the outbox) and waits for the server to finish.
@@ -160,6 +202,100 @@ impl TestUser {
             token,
         }
     }
+}
+
+/// A guild made by [`TestServer::guild`]: its id, its default channels, and its owner, who
+/// sets up invites, roles and bots for tests.
+#[derive(Debug, Clone)]
+pub struct TestGuild {
+    pub id: String,
+    /// The `general` text channel.
+    pub text: String,
+    /// The `General` voice channel.
+    pub voice: String,
+    pub owner: TestUser,
+}
+
+impl TestGuild {
+    /// `user` accepts a fresh invite to the text channel, made by the owner.
+    pub async fn join(&self, user: &TestUser) {
+        let invite = self.owner.api.post(&format!("/channels/{}/invites", self.text), json!({})).await.expect("invite");
+        assert_eq!(invite.status, 200, "create invite: {}", invite.text);
+        let code = invite.body["code"].as_str().expect("invite code");
+        let accepted = user.api.post(&format!("/invites/{code}"), json!({})).await.expect("accept invite");
+        assert_eq!(accepted.status, 200, "accept invite: {}", accepted.text);
+    }
+
+    /// The owner creates a role with these permission bits (see [`permissions`]); returns its id.
+    pub async fn role(&self, name: &str, permissions: u64) -> String {
+        let body = json!({ "name": name, "permissions": permissions.to_string() });
+        let role = self.owner.api.post(&format!("/guilds/{}/roles", self.id), body).await.expect("create role");
+        assert_eq!(role.status, 200, "create role: {}", role.text);
+        role.id()
+    }
+
+    /// The owner gives `user` the role.
+    pub async fn assign(&self, user: &TestUser, role_id: &str) {
+        let path = format!("/guilds/{}/members/{}/roles/{role_id}", self.id, user.id);
+        let answer = self.owner.api.put(&path, json!({})).await.expect("assign role");
+        assert_eq!(answer.status, 204, "assign role: {}", answer.text);
+    }
+
+    /// The owner adds `bot` to the guild.
+    pub async fn add_bot(&self, bot: &TestUser) {
+        let path = format!("/guilds/{}/members/{}", self.id, bot.id);
+        let answer = self.owner.api.put(&path, json!({})).await.expect("add bot");
+        assert_eq!(answer.status, 201, "add bot: {}", answer.text);
+    }
+}
+
+/// Discord's permission bits, written out from the documentation (not taken from the server's
+/// own table), so tests check the server against Discord rather than against itself.
+pub mod permissions {
+    pub const CREATE_INSTANT_INVITE: u64 = 1 << 0;
+    pub const KICK_MEMBERS: u64 = 1 << 1;
+    pub const ADMINISTRATOR: u64 = 1 << 3;
+    pub const MANAGE_CHANNELS: u64 = 1 << 4;
+    pub const MANAGE_GUILD: u64 = 1 << 5;
+    pub const VIEW_CHANNEL: u64 = 1 << 10;
+    pub const SEND_MESSAGES: u64 = 1 << 11;
+    pub const MANAGE_MESSAGES: u64 = 1 << 13;
+    pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
+    pub const MENTION_EVERYONE: u64 = 1 << 17;
+    pub const CHANGE_NICKNAME: u64 = 1 << 26;
+    pub const MANAGE_NICKNAMES: u64 = 1 << 27;
+    pub const MANAGE_ROLES: u64 = 1 << 28;
+    pub const MODERATE_MEMBERS: u64 = 1 << 40;
+}
+
+impl TestUser {
+    /// Posts `content` to `channel`, asserts 200 and returns the message id.
+    pub async fn say(&self, channel: &str, content: &str) -> String {
+        let answer =
+            self.api.post(&format!("/channels/{channel}/messages"), json!({ "content": content })).await.expect("send");
+        assert_eq!(answer.status, 200, "send message: {}", answer.text);
+        answer.id()
+    }
+}
+
+/// The time `offset_secs` from now as Discord writes timestamps (`2026-01-02T03:04:05.000000+00:00`),
+/// for fields such as `communication_disabled_until`.
+pub fn timestamp_from_now(offset_secs: i64) -> String {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970");
+    let secs = i64::try_from(now.as_secs()).expect("seconds fit") + offset_secs;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.000000+00:00")
 }
 
 /// Asserts `answer` is Discord's JSON error body with this HTTP status and JSON `code`:

@@ -109,7 +109,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Config(args)) => {
             let config = args.config()?;
-            println!("{}", describe(&config));
+            println!("{}", describe(&config)?);
             Ok(())
         }
         Some(Command::Serve(args)) => serve(args).await,
@@ -126,13 +126,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     accord_server::run(listener, config, shutdown_signal()).await
 }
 
-fn describe(config: &Config) -> String {
-    format!(
-        "listen = \"{}\"\ndata_dir = \"{}\"\nworker_id = {}\n\n[auth]\n{:#?}\n\n[edge]\n{:#?}",
-        config.listen,
-        config.data_dir.display(),
-        config.worker_id,
-        config.auth,
-        config.edge
-    )
+fn describe(config: &Config) -> anyhow::Result<String> {
+    toml::to_string(config).context("rendering the configuration")
 }

@@ -21,12 +21,13 @@ pub async fn start(
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
     access.require_permission(Permissions::SEND_MESSAGES)?;
     let guild_id = access.guild.guild.id;
+    let user = ctx.store.user(caller.user_id).await?;
     let payload = json!({
         "channel_id": channel_id,
         "guild_id": guild_id,
         "user_id": caller.user_id,
         "timestamp": now_ms() / 1000,
-        "member": access.guild.member.as_ref().map(|m| render::member(m, None)),
+        "member": access.guild.member.as_ref().map(|m| render::member(m, user.as_ref())),
     });
     let event = ctx.event("TYPING_START", Some(guild_id), Some(channel_id), vec![], &payload);
     if let Err(error) = ctx.bus.publish(Arc::new(event)).await {

@@ -13,7 +13,8 @@ async fn creating_an_application_returns_its_bot_user_and_token() {
     let server = TestServer::spawn().await;
     let alice = server.user("alice").await;
 
-    let answer = alice.api.post("/applications", json!({ "name": "Helper Bot", "description": "helps" })).await.unwrap();
+    let answer =
+        alice.api.post("/applications", json!({ "name": "Helper Bot", "description": "helps" })).await.unwrap();
 
     assert_eq!(answer.status, 201, "{}", answer.text);
     assert_eq!(answer.header("content-type"), Some("application/json"));

@@ -141,12 +141,8 @@ async fn json_nested_10000_deep_answers_400_and_the_server_keeps_serving() {
 async fn a_charset_parameter_on_the_json_content_type_is_accepted() {
     let server = TestServer::spawn().await;
 
-    let answer = register_raw(
-        &server,
-        mallory_with_password(TestUser::PASSWORD),
-        "application/json; charset=utf-8",
-    )
-    .await;
+    let answer =
+        register_raw(&server, mallory_with_password(TestUser::PASSWORD), "application/json; charset=utf-8").await;
 
     assert_eq!(answer.status, 201, "{}", answer.text);
 }
@@ -168,7 +164,8 @@ async fn unknown_routes_outside_the_api_root_answer_404_json() {
 async fn a_wrong_method_on_a_known_route_answers_405_json() {
     let server = TestServer::spawn().await;
 
-    for (method, path) in [(Method::DELETE, "/auth/login"), (Method::GET, "/auth/register"), (Method::PUT, "/users/@me")]
+    for (method, path) in
+        [(Method::DELETE, "/auth/login"), (Method::GET, "/auth/register"), (Method::PUT, "/users/@me")]
     {
         let answer = server.client().send(method.clone(), path, None).await.unwrap();
 

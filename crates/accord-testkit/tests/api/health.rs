@@ -17,7 +17,8 @@ async fn every_api_root_serves_the_same_routes() {
     let server = TestServer::spawn().await;
     let alice = server.user("alice").await;
     for root in ["/api/v10", "/api/v9", "/api"] {
-        let api = accord_client::Client::new(format!("{}{root}", server.url())).authorized(format!("Bearer {}", alice.token));
+        let api =
+            accord_client::Client::new(format!("{}{root}", server.url())).authorized(format!("Bearer {}", alice.token));
         let me = api.get("/users/@me").await.unwrap();
         assert_eq!(me.status, 200, "{root}: {}", me.text);
         assert_eq!(me.body["id"], alice.id.as_str());

@@ -5,4 +5,5 @@ mod applications;
 mod auth;
 mod bad_input;
 mod health;
+mod outbox;
 mod users;

@@ -52,7 +52,10 @@ pub fn without_timestamp(body: &Value) -> Value {
 /// The `(token, refresh_token)` of a token-pair answer.
 pub fn pair(answer: &Answer) -> (String, String) {
     let field = |name: &str| {
-        answer.body[name].as_str().unwrap_or_else(|| panic!("no {name} in {} {}", answer.status, answer.text)).to_owned()
+        answer.body[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {name} in {} {}", answer.status, answer.text))
+            .to_owned()
     };
     (field("token"), field("refresh_token"))
 }

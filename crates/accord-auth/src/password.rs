@@ -44,8 +44,8 @@ pub struct Hasher {
 
 impl Hasher {
     pub fn new(config: &AuthConfig) -> Self {
-        let params = Params::new(config.argon2_memory_kib.max(8), config.argon2_iterations.max(1), 1, None)
-            .unwrap_or_default();
+        let params =
+            Params::new(config.argon2_memory_kib.max(8), config.argon2_iterations.max(1), 1, None).unwrap_or_default();
         let argon = Arc::new(Argon2::new(Algorithm::Argon2id, Version::V0x13, params));
         let dummy_password = accord_core::token::new_refresh_token();
         let dummy = argon.hash_password(dummy_password.as_bytes()).map(|h| h.to_string()).unwrap_or_default();

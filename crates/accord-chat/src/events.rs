@@ -13,10 +13,8 @@ pub async fn load_message(store: &dyn Store, message: &MessageRecord) -> StoreRe
 
 /// The users a set of messages refers to (authors and mentions), fetched in one call.
 pub async fn users_of(store: &dyn Store, messages: &[MessageRecord]) -> StoreResult<Vec<UserRecord>> {
-    let mut ids: Vec<Snowflake> = messages
-        .iter()
-        .flat_map(|m| std::iter::once(m.author_id).chain(m.mention_user_ids.iter().copied()))
-        .collect();
+    let mut ids: Vec<Snowflake> =
+        messages.iter().flat_map(|m| std::iter::once(m.author_id).chain(m.mention_user_ids.iter().copied())).collect();
     ids.sort_unstable();
     ids.dedup();
     store.users(&ids).await

@@ -16,7 +16,8 @@ pub struct Mentions {
 const MAX_MENTIONS: usize = 100;
 
 pub fn parse(content: &str) -> Mentions {
-    let mut found = Mentions { everyone: content.contains("@everyone") || content.contains("@here"), ..Default::default() };
+    let mut found =
+        Mentions { everyone: content.contains("@everyone") || content.contains("@here"), ..Default::default() };
     let mut rest = content;
     while let Some(start) = rest.find("<@") {
         rest = &rest[start + 2..];

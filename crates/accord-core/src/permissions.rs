@@ -95,10 +95,8 @@ impl Permissions {
         .union(Self::CREATE_EVENTS);
 
     /// Dropped when SEND_MESSAGES is missing.
-    const SEND_DEPENDENT: Self = Self::MENTION_EVERYONE
-        .union(Self::SEND_TTS_MESSAGES)
-        .union(Self::ATTACH_FILES)
-        .union(Self::EMBED_LINKS);
+    const SEND_DEPENDENT: Self =
+        Self::MENTION_EVERYONE.union(Self::SEND_TTS_MESSAGES).union(Self::ATTACH_FILES).union(Self::EMBED_LINKS);
 
     /// Dropped in a voice or stage channel when CONNECT is missing.
     const CONNECT_DEPENDENT: Self = Self::SPEAK

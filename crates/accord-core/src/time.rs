@@ -53,7 +53,13 @@ pub fn parse_timestamp(s: &str) -> Option<u64> {
         }
         None => ("", rest),
     };
-    if !matches!(zone, "Z" | "+00:00") || !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+    if !matches!(zone, "Z" | "+00:00")
+        || !(1..=12).contains(&mo)
+        || !(1..=31).contains(&d)
+        || h > 23
+        || mi > 59
+        || sec > 60
+    {
         return None;
     }
     let ms = frac.get(..3.min(frac.len())).map_or(0, |f| format!("{f:0<3}").parse::<i64>().unwrap_or(0));

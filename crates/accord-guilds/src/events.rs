@@ -66,7 +66,13 @@ pub fn channel(ctx: &ServiceContext, name: &str, channel: &ChannelRecord) -> Eve
 }
 
 pub fn role(ctx: &ServiceContext, name: &str, role: &RoleRecord) -> EventDraft {
-    ctx.event(name, Some(role.guild_id), None, vec![], &json!({ "guild_id": role.guild_id, "role": render::role(role) }))
+    ctx.event(
+        name,
+        Some(role.guild_id),
+        None,
+        vec![],
+        &json!({ "guild_id": role.guild_id, "role": render::role(role) }),
+    )
 }
 
 pub fn role_delete(ctx: &ServiceContext, guild_id: Snowflake, role_id: Snowflake) -> EventDraft {

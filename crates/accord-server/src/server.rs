@@ -56,14 +56,19 @@ impl Server {
     }
 
     /// Serves until `shutdown` completes, then drains the outbox.
-    pub async fn serve(self, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let relay = tokio::spawn(accord_bus::run_relay(self.ctx.store.clone(), self.bus.clone(), self.ctx.outbox.clone(), {
-            let mut stop = stop_rx.clone();
-            async move {
-                let _ = stop.wait_for(|s| *s).await;
-            }
-        }));
+        let relay =
+            tokio::spawn(accord_bus::run_relay(self.ctx.store.clone(), self.bus.clone(), self.ctx.outbox.clone(), {
+                let mut stop = stop_rx.clone();
+                async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                }
+            }));
         let addr = listener.local_addr()?;
         tracing::info!(%addr, "serving");
         let service = self.app.into_make_service_with_connect_info::<SocketAddr>();
@@ -75,6 +80,10 @@ impl Server {
 }
 
 /// Builds and serves: the library form of `accord serve`.
-pub async fn run(listener: TcpListener, config: Config, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     Server::build(&config).await?.serve(listener, shutdown).await
 }

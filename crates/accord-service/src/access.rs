@@ -105,7 +105,8 @@ impl GuildAccess {
 
     /// Whether the caller ranks strictly above `role`.
     pub fn can_manage_role(&self, role: &RoleRecord) -> bool {
-        let view = RoleView { id: role.id.get(), position: i64::from(role.position), permissions: Permissions::empty() };
+        let view =
+            RoleView { id: role.id.get(), position: i64::from(role.position), permissions: Permissions::empty() };
         self.member.is_some() && self.rank() > Rank::of_role(&view)
     }
 

@@ -97,7 +97,8 @@ async fn acknowledged_messages_survive_kill_9_and_restart_keeps_everything() {
     let channel = channels.body[0]["id"].as_str().unwrap().to_owned();
     let mut acked = Vec::new();
     for n in 0..25 {
-        let sent = api.post(&format!("/channels/{channel}/messages"), json!({ "content": format!("m{n}") })).await.unwrap();
+        let sent =
+            api.post(&format!("/channels/{channel}/messages"), json!({ "content": format!("m{n}") })).await.unwrap();
         assert_eq!(sent.status, 200, "{}", sent.text);
         acked.push(sent.id());
     }
@@ -107,7 +108,8 @@ async fn acknowledged_messages_survive_kill_9_and_restart_keeps_everything() {
     let api = second.api().authorized(format!("Bearer {}", register.body["token"].as_str().unwrap()));
     let history = api.get(&format!("/channels/{channel}/messages?limit=100")).await.unwrap();
     assert_eq!(history.status, 200, "the old token still works after restart: {}", history.text);
-    let mut seen: Vec<String> = history.body.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect();
+    let mut seen: Vec<String> =
+        history.body.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect();
     seen.reverse();
     assert_eq!(seen, acked, "every acknowledged message, once, in order");
     let guild_again = api.get(&format!("/guilds/{}", guild.id())).await.unwrap();
@@ -115,7 +117,8 @@ async fn acknowledged_messages_survive_kill_9_and_restart_keeps_everything() {
 }
 
 fn effective_config(args: &[&str], env: &[(&str, &str)], cwd: &Path) -> String {
-    let output = Command::new(BIN).arg("config").args(args).envs(env.iter().copied()).current_dir(cwd).output().unwrap();
+    let output =
+        Command::new(BIN).arg("config").args(args).envs(env.iter().copied()).current_dir(cwd).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).unwrap()
 }
@@ -141,14 +144,28 @@ fn unknown_config_keys_stop_the_server_with_a_clear_error() {
     std::fs::write(dir.path().join("accord.toml"), "lisen = \"127.0.0.1:7001\"\n").unwrap();
     let output = Command::new(BIN).arg("config").current_dir(dir.path()).output().unwrap();
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown field"), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("unknown field"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
 fn help_documents_every_command_and_flag() {
     let output = Command::new(BIN).arg("--help").output().unwrap();
     let help = String::from_utf8(output.stdout).unwrap();
-    for needle in ["serve", "config", "--listen", "--data-dir", "--config", "--worker-id", "--log-format", "ACCORD_LISTEN", "ACCORD_DATA_DIR"] {
+    for needle in [
+        "serve",
+        "config",
+        "--listen",
+        "--data-dir",
+        "--config",
+        "--worker-id",
+        "--log-format",
+        "ACCORD_LISTEN",
+        "ACCORD_DATA_DIR",
+    ] {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
 }

@@ -27,11 +27,8 @@ pub struct CreateBody {
 
 /// A bot username derived from the application name: ASCII letters, digits and `_` only.
 fn bot_username(name: &str, id: Snowflake, attempt: u32) -> String {
-    let mut base: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
-        .take(24)
-        .collect();
+    let mut base: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).take(24).collect();
     if base.trim_matches('_').len() < 2 {
         base = "bot".into();
     }
@@ -57,7 +54,9 @@ pub async fn create(
     }
     let flags = body.flags.unwrap_or(0);
     if flags & !INTENT_FLAGS != 0 {
-        return Err(AuthError::InvalidField { field: "flags", message: "Only GATEWAY_* intent flags can be set." }.into());
+        return Err(
+            AuthError::InvalidField { field: "flags", message: "Only GATEWAY_* intent flags can be set." }.into()
+        );
     }
     let store = &state.ctx.store;
     let owner = store.user(caller.user_id).await.map_err(AuthError::from)?.ok_or(AuthError::InvalidCredentials)?;

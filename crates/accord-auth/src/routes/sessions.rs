@@ -16,7 +16,10 @@ pub struct RefreshBody {
 }
 
 /// `POST /auth/refresh`
-pub async fn refresh(State(state): State<AuthState>, Json(body): Json<RefreshBody>) -> ApiResult<axum::Json<TokenPair>> {
+pub async fn refresh(
+    State(state): State<AuthState>,
+    Json(body): Json<RefreshBody>,
+) -> ApiResult<axum::Json<TokenPair>> {
     if body.refresh_token.len() > 256 {
         return Err(AuthError::InvalidRefreshToken.into());
     }

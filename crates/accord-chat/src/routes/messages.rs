@@ -61,7 +61,11 @@ pub async fn list(
 }
 
 /// A message the caller may read (VIEW_CHANNEL and READ_MESSAGE_HISTORY), or 404.
-async fn readable(ctx: &ServiceContext, caller: Snowflake, ids: (Snowflake, Snowflake)) -> ApiResult<(ChannelAccess, MessageRecord)> {
+async fn readable(
+    ctx: &ServiceContext,
+    caller: Snowflake,
+    ids: (Snowflake, Snowflake),
+) -> ApiResult<(ChannelAccess, MessageRecord)> {
     let access = ChannelAccess::require(ctx.store.as_ref(), ids.0, caller).await?;
     if !access.permissions.contains(Permissions::READ_MESSAGE_HISTORY) {
         return Err(ChatError::UnknownMessage.into());

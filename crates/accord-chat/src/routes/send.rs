@@ -92,7 +92,8 @@ pub(super) async fn effective_mentions(
     allowed: Option<&AllowedMentions>,
 ) -> Result<(Vec<Snowflake>, Vec<Snowflake>, bool), ChatError> {
     let found = mentions::parse(content);
-    let parse_allows = |kind: &str| allowed.is_none_or(|a| a.parse.as_ref().is_some_and(|p| p.iter().any(|x| x == kind)));
+    let parse_allows =
+        |kind: &str| allowed.is_none_or(|a| a.parse.as_ref().is_some_and(|p| p.iter().any(|x| x == kind)));
     let listed = |list: Option<&Vec<Snowflake>>, id: &Snowflake| list.is_some_and(|l| l.contains(id));
     let guild_id = access.guild.guild.id;
     let mut users = Vec::new();
@@ -108,7 +109,8 @@ pub(super) async fn effective_mentions(
         .filter(|id| *id != guild_id && access.guild.role(*id).is_some())
         .filter(|id| parse_allows("roles") || listed(allowed.and_then(|a| a.roles.as_ref()), id))
         .collect();
-    let everyone = found.everyone && parse_allows("everyone") && access.permissions.contains(Permissions::MENTION_EVERYONE);
+    let everyone =
+        found.everyone && parse_allows("everyone") && access.permissions.contains(Permissions::MENTION_EVERYONE);
     Ok((users, roles, everyone))
 }
 
@@ -141,7 +143,9 @@ pub async fn create(
         Some(r) => {
             access.require_permission(Permissions::READ_MESSAGE_HISTORY)?;
             let bad = ChatError::InvalidField { field: "message_reference", message: "Unknown message." };
-            if r.channel_id.is_some_and(|c| c != channel_id) || ctx.store.message(channel_id, r.message_id).await?.is_none() {
+            if r.channel_id.is_some_and(|c| c != channel_id)
+                || ctx.store.message(channel_id, r.message_id).await?.is_none()
+            {
                 return Err(bad.into());
             }
             Some(MessageReference { message_id: r.message_id, channel_id, guild_id: access.channel.guild_id })
@@ -174,6 +178,8 @@ pub async fn create(
             ctx.events_committed();
             Ok(axum::Json(rendered))
         }
-        CreatedMessage::Existing(original) => Ok(axum::Json(events::load_message(ctx.store.as_ref(), &original).await?)),
+        CreatedMessage::Existing(original) => {
+            Ok(axum::Json(events::load_message(ctx.store.as_ref(), &original).await?))
+        }
     }
 }

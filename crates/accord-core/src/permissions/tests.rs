@@ -197,8 +197,18 @@ fn a_role_allow_beats_another_roles_deny() {
         RoleView { id: 2001, position: 1, permissions: Permissions::empty() },
     ];
     let overwrites = [
-        OverwriteView { id: 2000, target: OverwriteTarget::Role, allow: Permissions::empty(), deny: Permissions::SEND_MESSAGES },
-        OverwriteView { id: 2001, target: OverwriteTarget::Role, allow: Permissions::SEND_MESSAGES, deny: Permissions::empty() },
+        OverwriteView {
+            id: 2000,
+            target: OverwriteTarget::Role,
+            allow: Permissions::empty(),
+            deny: Permissions::SEND_MESSAGES,
+        },
+        OverwriteView {
+            id: 2001,
+            target: OverwriteTarget::Role,
+            allow: Permissions::SEND_MESSAGES,
+            deny: Permissions::empty(),
+        },
     ];
     let guild = GuildView { guild_id: GUILD, owner_id: OWNER, roles: &roles };
     let member = MemberView { user_id: 7, role_ids: &[2000, 2001], timed_out: false };

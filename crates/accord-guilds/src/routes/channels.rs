@@ -79,7 +79,12 @@ pub async fn create(
         parent_id: None,
         topic: body.topic.as_deref().map(|t| validate::topic(t, kind)).transpose()?,
         nsfw: body.nsfw.unwrap_or(false),
-        rate_limit_per_user: validate::in_range("rate_limit_per_user", body.rate_limit_per_user.unwrap_or(0), 0, 21_600)?,
+        rate_limit_per_user: validate::in_range(
+            "rate_limit_per_user",
+            body.rate_limit_per_user.unwrap_or(0),
+            0,
+            21_600,
+        )?,
         bitrate: None,
         user_limit: None,
         last_message_id: None,
@@ -96,7 +101,11 @@ pub async fn create(
     Ok((StatusCode::CREATED, axum::Json(render::channel(&channel))))
 }
 
-fn apply_voice_fields(channel: &mut ChannelRecord, bitrate: Option<u32>, user_limit: Option<u32>) -> Result<(), GuildError> {
+fn apply_voice_fields(
+    channel: &mut ChannelRecord,
+    bitrate: Option<u32>,
+    user_limit: Option<u32>,
+) -> Result<(), GuildError> {
     if render::is_voice_kind(channel.kind) {
         let current_bitrate = channel.bitrate.unwrap_or(64_000);
         channel.bitrate = Some(validate::in_range("bitrate", bitrate.unwrap_or(current_bitrate), 8_000, 384_000)?);

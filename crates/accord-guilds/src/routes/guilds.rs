@@ -52,7 +52,9 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, axum::Json<Guild>)> {
     let name = validate::name("name", &body.name, 2, 100)?;
     let description = match body.description {
-        Some(d) if d.chars().count() > 120 => return Err(invalid("description", "Must be at most 120 characters.").into()),
+        Some(d) if d.chars().count() > 120 => {
+            return Err(invalid("description", "Must be at most 120 characters.").into());
+        }
         other => other,
     };
     let owner = ctx.store.user(caller.user_id).await?.ok_or(GuildError::UnknownUser)?;
@@ -182,7 +184,8 @@ pub async fn modify(
         guild.verification_level = validate::in_range("verification_level", v.into(), 0, 4)? as u8;
     }
     if let Some(v) = body.default_message_notifications {
-        guild.default_message_notifications = validate::in_range("default_message_notifications", v.into(), 0, 1)? as u8;
+        guild.default_message_notifications =
+            validate::in_range("default_message_notifications", v.into(), 0, 1)? as u8;
     }
     if let Some(v) = body.explicit_content_filter {
         guild.explicit_content_filter = validate::in_range("explicit_content_filter", v.into(), 0, 2)? as u8;

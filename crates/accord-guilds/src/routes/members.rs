@@ -74,17 +74,16 @@ pub struct ModifyMember {
 }
 
 /// Applies a member edit, checking each part's permission and the hierarchy.
-async fn apply(
-    access: &GuildAccess,
-    target: &mut MemberRecord,
-    body: ModifyMember,
-    is_self: bool,
-) -> Result<(), GuildError> {
+fn apply(access: &GuildAccess, target: &mut MemberRecord, body: ModifyMember, is_self: bool) -> Result<(), GuildError> {
     let perms = access.permissions();
     let need = |p: Permissions| if perms.contains(p) { Ok(()) } else { Err(GuildError::MissingPermissions) };
     let outranks = is_self || access.outranks(target);
     if let Some(nick) = body.nick {
-        if is_self { need(Permissions::CHANGE_NICKNAME)? } else { need(Permissions::MANAGE_NICKNAMES)? }
+        if is_self {
+            need(Permissions::CHANGE_NICKNAME)?
+        } else {
+            need(Permissions::MANAGE_NICKNAMES)?
+        }
         if !outranks {
             return Err(GuildError::MissingPermissions);
         }
@@ -94,7 +93,10 @@ async fn apply(
         need(Permissions::MANAGE_ROLES)?;
         roles.sort_unstable();
         roles.dedup();
-        let changed = roles.iter().filter(|r| !target.roles.contains(r)).chain(target.roles.iter().filter(|r| !roles.contains(r)));
+        let changed = roles
+            .iter()
+            .filter(|r| !target.roles.contains(r))
+            .chain(target.roles.iter().filter(|r| !roles.contains(r)));
         for role_id in changed {
             let role = access.role(*role_id).filter(|r| r.id != r.guild_id).ok_or(GuildError::UnknownRole)?;
             if !access.can_manage_role(role) || role.managed {
@@ -119,7 +121,8 @@ async fn apply(
         target.communication_disabled_until_ms = match until {
             None => None,
             Some(s) => {
-                let at = accord_core::time::parse_timestamp(&s).ok_or(invalid("communication_disabled_until", "Not an ISO 8601 timestamp."))?;
+                let at = accord_core::time::parse_timestamp(&s)
+                    .ok_or(invalid("communication_disabled_until", "Not an ISO 8601 timestamp."))?;
                 if at > now_ms() + MAX_TIMEOUT_MS {
                     return Err(invalid("communication_disabled_until", "At most 28 days in the future."));
                 }
@@ -139,7 +142,7 @@ async fn modify_member(
 ) -> ApiResult<axum::Json<Member>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller).await?;
     let mut member = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
-    apply(&access, &mut member, body, user_id == caller).await?;
+    apply(&access, &mut member, body, user_id == caller)?;
     let user = user_of(ctx, user_id).await?;
     let event = events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user);
     ctx.store.update_member(&member, &[event]).await?;
@@ -170,11 +173,17 @@ pub async fn modify_me(
     Path(guild_id): Path<Snowflake>,
     Json(body): Json<ModifyMe>,
 ) -> ApiResult<axum::Json<Member>> {
-    let edit = ModifyMember { nick: body.nick, roles: None, mute: None, deaf: None, communication_disabled_until: None };
+    let edit =
+        ModifyMember { nick: body.nick, roles: None, mute: None, deaf: None, communication_disabled_until: None };
     modify_member(&ctx, caller.user_id, guild_id, caller.user_id, edit).await
 }
 
-async fn change_role(ctx: &ServiceContext, caller: Snowflake, ids: (Snowflake, Snowflake, Snowflake), add: bool) -> ApiResult<StatusCode> {
+async fn change_role(
+    ctx: &ServiceContext,
+    caller: Snowflake,
+    ids: (Snowflake, Snowflake, Snowflake),
+    add: bool,
+) -> ApiResult<StatusCode> {
     let (guild_id, user_id, role_id) = ids;
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller).await?;
     access.require_permission(Permissions::MANAGE_ROLES)?;
@@ -285,7 +294,8 @@ pub async fn add_bot(
     };
     let channels = ctx.store.guild_channels(guild_id).await?;
     let payload = events::guild_create(&ctx, &access.guild, &access.roles, &channels, &member, &bot).await?;
-    let events = [events::member(&ctx, "GUILD_MEMBER_ADD", &member, &bot), events::guild_create_for(&ctx, user_id, &payload)];
+    let events =
+        [events::member(&ctx, "GUILD_MEMBER_ADD", &member, &bot), events::guild_create_for(&ctx, user_id, &payload)];
     if !ctx.store.add_member(&member, &events).await? {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }

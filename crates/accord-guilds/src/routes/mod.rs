@@ -28,7 +28,10 @@ pub fn router() -> Router<ServiceContext> {
             "/guilds/{guild_id}/members/{user_id}",
             get(members::get).patch(members::modify).put(members::add_bot).delete(members::kick),
         )
-        .route("/guilds/{guild_id}/members/{user_id}/roles/{role_id}", put(members::add_role).delete(members::remove_role))
+        .route(
+            "/guilds/{guild_id}/members/{user_id}/roles/{role_id}",
+            put(members::add_role).delete(members::remove_role),
+        )
         .route("/guilds/{guild_id}/invites", get(invites::list_for_guild))
         .route("/channels/{channel_id}/invites", get(invites::list_for_channel).post(invites::create))
         .route("/invites/{code}", get(invites::get).post(invites::accept).delete(invites::delete))

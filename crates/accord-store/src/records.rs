@@ -143,6 +143,23 @@ pub struct MemberRecord {
     pub communication_disabled_until_ms: Option<u64>,
 }
 
+impl MemberRecord {
+    /// A member who joined at `joined_ms`, with no nick, roles, timeout or voice state.
+    pub fn joining(guild_id: Snowflake, user_id: Snowflake, joined_ms: u64) -> Self {
+        Self {
+            guild_id,
+            user_id,
+            nick: None,
+            roles: Vec::new(),
+            joined_ms,
+            deaf: false,
+            mute: false,
+            flags: 0,
+            communication_disabled_until_ms: None,
+        }
+    }
+}
+
 /// An invite to a guild channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InviteRecord {

@@ -281,21 +281,8 @@ impl TestUser {
 /// The time `offset_secs` from now as Discord writes timestamps (`2026-01-02T03:04:05.000000+00:00`),
 /// for fields such as `communication_disabled_until`.
 pub fn timestamp_from_now(offset_secs: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock after 1970");
-    let secs = i64::try_from(now.as_secs()).expect("seconds fit") + offset_secs;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.000000+00:00")
+    let now = i64::try_from(accord_core::time::now_ms()).expect("milliseconds fit");
+    accord_core::time::format_timestamp(u64::try_from(now + offset_secs * 1000).expect("after 1970"))
 }
 
 /// Asserts `answer` is Discord's JSON error body with this HTTP status and JSON `code`:

@@ -89,17 +89,7 @@ pub async fn create(
         managed: false,
         mentionable: false,
     };
-    let member = MemberRecord {
-        guild_id: id,
-        user_id: owner.id,
-        nick: None,
-        roles: Vec::new(),
-        joined_ms: now_ms(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-        communication_disabled_until_ms: None,
-    };
+    let member = MemberRecord::joining(id, owner.id, now_ms());
     let new = NewGuild { guild, roles: vec![everyone], channels: vec![text, voice], owner: member };
     let payload = events::guild_create(&ctx, &new.guild, &new.roles, &new.channels, &new.owner, &owner).await?;
     let event = events::guild_create_for(&ctx, owner.id, &payload);

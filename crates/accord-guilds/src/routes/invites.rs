@@ -146,17 +146,7 @@ pub async fn accept(
     let invite = usable(&ctx, &code).await?;
     let user = ctx.store.user(caller.user_id).await?.ok_or(GuildError::UnknownUser)?;
     let guild = ctx.store.guild(invite.guild_id).await?.ok_or(GuildError::UnknownInvite)?;
-    let member = MemberRecord {
-        guild_id: guild.id,
-        user_id: user.id,
-        nick: None,
-        roles: Vec::new(),
-        joined_ms: now_ms(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-        communication_disabled_until_ms: None,
-    };
+    let member = MemberRecord::joining(guild.id, user.id, now_ms());
     let roles = ctx.store.guild_roles(guild.id).await?;
     let channels = ctx.store.guild_channels(guild.id).await?;
     let payload = events::guild_create(&ctx, &guild, &roles, &channels, &member, &user).await?;

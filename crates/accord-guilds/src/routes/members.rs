@@ -281,17 +281,7 @@ pub async fn add_bot(
     if ctx.store.member(guild_id, user_id).await?.is_some() {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let member = MemberRecord {
-        guild_id,
-        user_id,
-        nick: None,
-        roles: Vec::new(),
-        joined_ms: now_ms(),
-        deaf: false,
-        mute: false,
-        flags: 0,
-        communication_disabled_until_ms: None,
-    };
+    let member = MemberRecord::joining(guild_id, user_id, now_ms());
     let channels = ctx.store.guild_channels(guild_id).await?;
     let payload = events::guild_create(&ctx, &access.guild, &access.roles, &channels, &member, &bot).await?;
     let events =

@@ -94,17 +94,7 @@ pub fn overwrite(target: u64, kind: u8, allow: u64, deny: u64) -> OverwriteRecor
 
 /// A member without nick or roles.
 pub fn member(guild_id: u64, user_id: u64) -> MemberRecord {
-    MemberRecord {
-        guild_id: id(guild_id),
-        user_id: id(user_id),
-        nick: None,
-        roles: Vec::new(),
-        joined_ms: 1_700_000_000_000,
-        deaf: false,
-        mute: false,
-        flags: 0,
-        communication_disabled_until_ms: None,
-    }
+    MemberRecord::joining(id(guild_id), id(user_id), 1_700_000_000_000)
 }
 
 /// A new guild with its @everyone role (id = guild id), one text channel (id = guild id + 1)

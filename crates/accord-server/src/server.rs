@@ -87,3 +87,34 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     Server::build(&config).await?.serve(listener, shutdown).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use tower::ServiceExt;
+
+    async fn ready_status(store: SqliteStore) -> StatusCode {
+        let ctx = ServiceContext {
+            store: Arc::new(store),
+            ids: Arc::new(SnowflakeGenerator::new(0)),
+            tokens: Arc::new(TokenKeys::new(&[7; 32])),
+            outbox: OutboxSignal::default(),
+            bus: Arc::new(MemoryBus::default()),
+        };
+        let app = accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new());
+        let request = Request::get("/ready").body(Body::empty()).expect("request");
+        app.oneshot(request).await.expect("answer").status()
+    }
+
+    #[tokio::test]
+    async fn ready_answers_503_once_storage_is_unusable() {
+        let dir = tempfile::tempdir().unwrap();
+        let usable = SqliteStore::open(&dir.path().join("a.db")).await.unwrap();
+        assert_eq!(ready_status(usable).await, StatusCode::OK);
+        let closed = SqliteStore::open(&dir.path().join("b.db")).await.unwrap();
+        closed.close().await;
+        assert_eq!(ready_status(closed).await, StatusCode::SERVICE_UNAVAILABLE);
+    }
+}

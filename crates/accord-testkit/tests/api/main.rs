@@ -3,7 +3,18 @@
 
 mod applications;
 mod auth;
+mod authorization;
 mod bad_input;
+mod bot_members;
+mod channels;
+mod events;
+mod guilds;
 mod health;
+mod history;
+mod invites;
+mod members;
+mod messages;
 mod outbox;
+mod overwrites;
+mod roles;
 mod users;

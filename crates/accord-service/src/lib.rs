@@ -6,6 +6,7 @@
 //! - [`error`]: [`ApiError`] and its one `IntoResponse`.
 //! - [`render`]: records to Discord wire objects.
 //! - [`access`]: a caller's standing in a guild (membership, permissions, rank).
+//! - [`snapshot`]: full state for a client that starts following a guild (GUILD_CREATE).
 
 pub mod access;
 pub mod context;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod principal;
 pub mod render;
+pub mod snapshot;
 
 pub use context::{OutboxSignal, ServiceContext};
 pub use error::{ApiError, ApiResult};

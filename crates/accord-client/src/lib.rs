@@ -2,6 +2,8 @@
 //! the integration tests, the benchmarks and examples. Answers keep status, headers and the
 //! JSON body, so callers can assert on errors as well as successes.
 
+pub mod gateway;
+
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};
 use serde_json::Value;

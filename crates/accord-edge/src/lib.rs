@@ -21,8 +21,9 @@ use axum::routing::get;
 
 pub use config::EdgeConfig;
 
-/// The whole public app: API roots with `api` mounted under each, health endpoints, fallbacks.
-pub fn app(ctx: ServiceContext, config: EdgeConfig, api: Router) -> Router {
+/// The whole public app: API roots with `api` mounted under each, `top_level` routes (the
+/// gateway's WebSocket endpoint), health endpoints, fallbacks.
+pub fn app(ctx: ServiceContext, config: EdgeConfig, api: Router, top_level: Router) -> Router {
     let limiter = Arc::new(rate_limit::AuthLimiter::new(config.auth_attempts_per_minute));
     let api = api
         .layer(middleware::from_fn_with_state(limiter, rate_limit::limit_auth_attempts))
@@ -32,6 +33,7 @@ pub fn app(ctx: ServiceContext, config: EdgeConfig, api: Router) -> Router {
         .nest("/api/v10", api.clone())
         .nest("/api/v9", api.clone())
         .nest("/api", api)
+        .merge(top_level)
         .route("/health", get(health::live))
         .route("/ready", get(health::ready).with_state(ctx))
         .fallback(|| async { ApiError::new(&code::NOT_FOUND) })

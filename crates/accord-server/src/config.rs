@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use accord_auth::AuthConfig;
 use accord_edge::EdgeConfig;
+use accord_gateway::GatewayConfig;
 use anyhow::Context;
 use serde::Deserialize;
 
@@ -23,6 +24,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// The public port: body size and auth rate limits.
     pub edge: EdgeConfig,
+    /// WebSocket sessions: heartbeats, resume window, queue bounds.
+    pub gateway: GatewayConfig,
 }
 
 impl Default for Config {
@@ -33,6 +36,7 @@ impl Default for Config {
             worker_id: 0,
             auth: AuthConfig::default(),
             edge: EdgeConfig::default(),
+            gateway: GatewayConfig::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use accord_bus::{BusHandle, MemoryBus, OutboxSignal};
 use accord_core::SnowflakeGenerator;
 use accord_core::token::TokenKeys;
+use accord_gateway::Gateway;
 use accord_service::ServiceContext;
 use accord_store::StoreHandle;
 use accord_store_sqlite::SqliteStore;
@@ -20,6 +21,7 @@ use crate::Config;
 pub struct Server {
     ctx: ServiceContext,
     bus: BusHandle,
+    gateway: Gateway,
     app: Router,
 }
 
@@ -41,13 +43,15 @@ impl Server {
             outbox: OutboxSignal::default(),
             bus: bus.clone(),
         };
+        let gateway = Gateway::start(ctx.clone(), config.gateway.clone());
         let api = Router::new()
+            .merge(gateway.api_router())
             .merge(accord_auth::router(ctx.clone(), config.auth.clone()))
             .merge(accord_users::router(ctx.clone()))
             .merge(accord_guilds::router(ctx.clone()))
             .merge(accord_chat::router(ctx.clone()));
-        let app = accord_edge::app(ctx.clone(), config.edge.clone(), api);
-        Ok(Self { ctx, bus, app })
+        let app = accord_edge::app(ctx.clone(), config.edge.clone(), api, gateway.ws_router());
+        Ok(Self { ctx, bus, gateway, app })
     }
 
     /// The bus events are published to (tests subscribe to it).
@@ -55,7 +59,12 @@ impl Server {
         self.bus.clone()
     }
 
-    /// Serves until `shutdown` completes, then drains the outbox.
+    /// The gateway (tests read its counters).
+    pub fn gateway(&self) -> Gateway {
+        self.gateway.clone()
+    }
+
+    /// Serves until `shutdown` completes, then closes the gateway's connections and drains the outbox.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -72,6 +81,11 @@ impl Server {
         let addr = listener.local_addr()?;
         tracing::info!(%addr, "serving");
         let service = self.app.into_make_service_with_connect_info::<SocketAddr>();
+        let gateway = self.gateway.clone();
+        let shutdown = async move {
+            shutdown.await;
+            gateway.shutdown();
+        };
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = relay.await;
@@ -103,7 +117,7 @@ mod tests {
             outbox: OutboxSignal::default(),
             bus: Arc::new(MemoryBus::default()),
         };
-        let app = accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new());
+        let app = accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new(), Router::new());
         let request = Request::get("/ready").body(Body::empty()).expect("request");
         app.oneshot(request).await.expect("answer").status()
     }

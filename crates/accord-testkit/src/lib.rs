@@ -81,6 +81,17 @@ impl TestServer {
         format!("http://{}", self.addr)
     }
 
+    /// The gateway URL as twilight builds it: `ws://HOST/gateway/?v=10&encoding=json` plus `extra`
+    /// (e.g. `&compress=zlib-stream`).
+    pub fn gateway_url(&self, extra: &str) -> String {
+        format!("ws://{}/gateway/?v=10&encoding=json{extra}", self.addr)
+    }
+
+    /// A gateway connection that has read Hello.
+    pub async fn connect(&self) -> accord_client::gateway::GatewayClient {
+        accord_client::gateway::GatewayClient::connect(&self.gateway_url("")).await.expect("gateway connects")
+    }
+
     /// An anonymous client for `/api/v10`.
     pub fn client(&self) -> Client {
         Client::new(format!("{}/api/v10", self.url()))

@@ -1,0 +1,76 @@
+//! What a session gets when it identifies: READY, then one full GUILD_CREATE per guild.
+
+use accord_core::Snowflake;
+use accord_service::{ServiceContext, render, snapshot};
+use accord_store::{StoreResult, UserRecord};
+use serde_json::{Value, json};
+
+use crate::intents;
+use crate::presence::PresenceBook;
+use crate::session::Identity;
+
+/// READY's `d`.
+pub fn ready(
+    identity: &Identity,
+    user: &UserRecord,
+    guilds: &[Snowflake],
+    resume_url: &str,
+    application: Option<(Snowflake, u64)>,
+    shard: Option<[u64; 2]>,
+) -> Value {
+    let mut ready = json!({
+        "v": 10,
+        "user": render::current_user(user),
+        "guilds": guilds.iter().map(|id| json!({ "id": id, "unavailable": true })).collect::<Vec<_>>(),
+        "session_id": identity.session_id,
+        "session_type": "normal",
+        "resume_gateway_url": resume_url,
+        "private_channels": [],
+        "relationships": [],
+        "presences": [],
+        "user_settings": {},
+        "guild_join_requests": [],
+        "geo_ordered_rtc_regions": [],
+    });
+    if let Some((id, flags)) = application {
+        ready["application"] = json!({ "id": id, "flags": flags });
+    }
+    if let Some(shard) = shard {
+        ready["shard"] = json!(shard);
+    }
+    ready
+}
+
+/// The GUILD_CREATE `d` for one guild, with the online members' presences when asked for.
+pub async fn guild_create(
+    ctx: &ServiceContext,
+    presence: &PresenceBook,
+    identity: &Identity,
+    user: &UserRecord,
+    guild_id: Snowflake,
+    large_threshold: u64,
+) -> StoreResult<Option<String>> {
+    let store = ctx.store.as_ref();
+    let (Some(guild), Some(member)) = (store.guild(guild_id).await?, store.member(guild_id, user.id).await?) else {
+        return Ok(None);
+    };
+    let roles = store.guild_roles(guild_id).await?;
+    let channels = store.guild_channels(guild_id).await?;
+    let mut payload = snapshot::guild_create(ctx, &guild, &roles, &channels, &member, user).await?;
+    payload.large = payload.member_count > large_threshold;
+    if identity.wants(intents::GUILD_PRESENCES) {
+        payload.presences = payload
+            .members
+            .iter()
+            .filter_map(|m| m.user.as_ref())
+            .filter_map(|u| presence.get(u.id).map(|p| (u.id, p)))
+            .filter(|(_, p)| p.shown_status() != "offline")
+            .map(|(id, p)| {
+                let mut v = p.payload(id);
+                v["guild_id"] = json!(guild_id);
+                v
+            })
+            .collect();
+    }
+    Ok(Some(serde_json::to_string(&payload).expect("wire types always serialise")))
+}

@@ -45,12 +45,40 @@ pub struct GatewayClient {
     pub heartbeat_interval: u64,
     /// The `s` of the last dispatch read.
     pub last_seq: Option<u64>,
+    /// WebSocket messages read as text frames.
+    pub text_frames: u64,
+    /// WebSocket messages read as binary (compressed) frames.
+    pub binary_frames: u64,
 }
 
 impl GatewayClient {
     /// Connects to `url` (e.g. `ws://127.0.0.1:PORT/gateway/?v=10&encoding=json`) and reads Hello.
     pub async fn connect(url: &str) -> Result<Self, GatewayError> {
         let (ws, _) = tokio_tungstenite::connect_async(url).await?;
+        Self::start(ws, url).await
+    }
+
+    /// Like [`GatewayClient::connect`] over a socket that makes a client that stops reading
+    /// back up the server's writes after a few hundred KiB rather than several MiB (a slow
+    /// consumer): a small receive buffer, and a small segment size, which keeps the server's
+    /// send buffer from growing to loopback's 64 KiB segments.
+    pub async fn connect_slow_reader(url: &str) -> Result<Self, GatewayError> {
+        let bad = |e: &dyn std::fmt::Display| GatewayError::Bad(e.to_string());
+        let authority = url.split("://").nth(1).and_then(|rest| rest.split('/').next()).unwrap_or_default();
+        let addr: std::net::SocketAddr = authority.parse().map_err(|e| bad(&e))?;
+        let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, None)
+            .map_err(|e| bad(&e))?;
+        socket.set_recv_buffer_size(4096).map_err(|e| bad(&e))?;
+        socket.set_tcp_mss(536).map_err(|e| bad(&e))?;
+        socket.set_nonblocking(true).map_err(|e| bad(&e))?;
+        let socket = tokio::net::TcpSocket::from_std_stream(std::net::TcpStream::from(socket));
+        let stream = socket.connect(addr).await.map_err(|e| bad(&e))?;
+        let (ws, _) = tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await?;
+        Self::start(ws, url).await
+    }
+
+    /// Reads Hello on a fresh connection.
+    async fn start(ws: WebSocketStream<MaybeTlsStream<TcpStream>>, url: &str) -> Result<Self, GatewayError> {
         let inflater = if url.contains("compress=zlib-stream") {
             Inflater::Zlib(flate2::Decompress::new(true), Vec::new())
         } else if url.contains("compress=zstd-stream") {
@@ -58,7 +86,7 @@ impl GatewayClient {
         } else {
             Inflater::None
         };
-        let mut client = Self { ws, inflater, heartbeat_interval: 0, last_seq: None };
+        let mut client = Self { ws, inflater, heartbeat_interval: 0, last_seq: None, text_frames: 0, binary_frames: 0 };
         let hello = client.next_payload(Duration::from_secs(5)).await?;
         if hello["op"] != 10 {
             return Err(GatewayError::Bad(format!("expected Hello, got {hello}")));
@@ -113,8 +141,14 @@ impl GatewayClient {
                 Ok(Some(Ok(m))) => m,
             };
             let text = match message {
-                Message::Text(t) => t.to_string(),
-                Message::Binary(b) => self.inflate(&b)?,
+                Message::Text(t) => {
+                    self.text_frames += 1;
+                    t.to_string()
+                }
+                Message::Binary(b) => {
+                    self.binary_frames += 1;
+                    self.inflate(&b)?
+                }
                 Message::Close(frame) => return Ok(Received::Closed(frame.map(|f| u16::from(f.code)))),
                 _ => continue,
             };
@@ -157,10 +191,13 @@ impl GatewayClient {
         }
     }
 
-    /// Closes with `code` (1000 ends the session; others leave it resumable).
+    /// Closes with `code` (1000 ends the session; others leave it resumable) and waits, up to
+    /// five seconds, for the server to drop the connection, so it has acted on the close.
     pub async fn close(mut self, code: u16) -> Result<(), GatewayError> {
         let frame = CloseFrame { code: CloseCode::from(code), reason: "".into() };
         self.ws.close(Some(frame)).await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while let Ok(Some(Ok(_))) = tokio::time::timeout_at(deadline, self.ws.next()).await {}
         Ok(())
     }
 
@@ -197,12 +234,17 @@ impl GatewayClient {
                 let mut out = vec![0u8; bytes.len() * 8 + 1024];
                 let mut input = InBuffer::around(bytes);
                 let mut written = 0;
-                while input.pos() < bytes.len() {
-                    let mut output = OutBuffer::around_pos(&mut out, written);
+                // Done once the input is used up and the output was not filled: a full output
+                // means the decoder may hold more (a frame that compressed more than 8:1).
+                loop {
+                    // A slice, not the Vec: a Vec's length would follow the position.
+                    let mut output = OutBuffer::around_pos(&mut out[..], written);
                     d.run(&mut input, &mut output).map_err(|e| bad(&e))?;
                     written = output.pos();
                     if written == out.len() {
                         out.resize(out.len() * 2, 0);
+                    } else if input.pos() >= bytes.len() {
+                        break;
                     }
                 }
                 out.truncate(written);

@@ -74,6 +74,10 @@ struct State {
     floor: u64,
     /// The next sequence number to write to the connection.
     cursor: u64,
+    /// Frames before this sequence number (READY and the GUILD_CREATEs, or a resume's
+    /// replay) do not count toward the slow-consumer bounds: the client asked for them at once.
+    exempt_until: u64,
+    /// Bytes of the frames queued since the connection last took its frames, except exempt ones.
     queued_bytes: usize,
     /// Frames outside the sequence (heartbeat ACK, op 9...), written first.
     control: VecDeque<String>,
@@ -117,6 +121,7 @@ impl Session {
             next_seq: 1,
             floor: 1,
             cursor: 1,
+            exempt_until: 1,
             queued_bytes: 0,
             control: VecDeque::new(),
             held: Some(Vec::new()),
@@ -159,6 +164,8 @@ impl Session {
     /// Ends holding: the dispatches that arrived meanwhile follow what was queued directly.
     pub fn release(&self) {
         let mut st = self.state();
+        st.exempt_until = st.next_seq;
+        st.queued_bytes = 0;
         for head in st.held.take().unwrap_or_default() {
             self.append(&mut st, head);
         }
@@ -184,8 +191,12 @@ impl Session {
             st.ended = true;
             st.close = Some(Close::SlowConsumer);
         }
-        let queued = (st.next_seq - st.cursor) as usize;
-        if st.attached.is_some() && (queued > self.limits.queued_frames || st.queued_bytes > self.limits.queued_bytes) {
+        let queued = (st.next_seq - st.cursor.max(st.exempt_until)) as usize;
+        let starting = st.held.is_some();
+        if st.attached.is_some()
+            && !starting
+            && (queued > self.limits.queued_frames || st.queued_bytes > self.limits.queued_bytes)
+        {
             st.close.get_or_insert(Close::SlowConsumer);
         }
     }
@@ -214,14 +225,18 @@ impl Session {
             return Outgoing { superseded: true, ..Outgoing::default() };
         }
         let mut frames: Vec<String> = st.control.drain(..).collect();
-        while st.cursor < st.next_seq {
+        let close = st.close.take();
+        // A slow consumer is closed at once; its backlog stays in the ring for its resume
+        // rather than being written to a connection that cannot keep up.
+        let backlog = if close == Some(Close::SlowConsumer) { st.cursor } else { st.next_seq };
+        while st.cursor < backlog {
             let index = (st.cursor - st.first_seq) as usize;
             let Some(head) = st.ring.get(index).cloned() else { break };
             frames.push(finish_dispatch(&head, st.cursor));
             st.cursor += 1;
         }
         st.queued_bytes = 0;
-        Outgoing { frames, close: st.close.take(), superseded: false }
+        Outgoing { frames, close, superseded: false }
     }
 
     /// The client processed everything up to `seq`: those frames need not be kept.
@@ -289,8 +304,8 @@ impl Session {
         st.cursor = seq + 1;
         st.close = None;
         st.control.clear();
-        let start = (st.cursor - st.first_seq) as usize;
-        st.queued_bytes = st.ring.iter().skip(start).map(|h| h.len()).sum();
+        st.exempt_until = st.next_seq;
+        st.queued_bytes = 0;
         drop(st);
         // Wake a superseded connection so it notices and leaves.
         self.wake.notify_waiters();
@@ -374,13 +389,44 @@ mod tests {
         for n in 0..4 {
             s.push(head(n));
         }
-        assert_eq!(s.take(1).close, Some(Close::SlowConsumer));
+        let out = s.take(1);
+        assert_eq!(out.close, Some(Close::SlowConsumer));
+        assert!(out.frames.is_empty(), "the backlog is left for the resume");
         s.detach(1);
         for n in 0..10 {
             s.push(head(n));
         }
         assert!(s.is_ended());
         assert_eq!(s.resume(4), Err(ResumeError::Gone));
+    }
+
+    #[test]
+    fn a_slow_consumers_backlog_is_replayed_on_resume() {
+        let s = session(Limits { queued_frames: 3, queued_bytes: 1 << 20, retained_frames: 100 });
+        s.push(head(0));
+        assert_eq!(seqs(&s.take(1)), vec![1]);
+        for n in 1..6 {
+            s.push(head(n));
+        }
+        assert_eq!(s.take(1).close, Some(Close::SlowConsumer));
+        s.detach(1);
+        let generation = s.resume(1).unwrap();
+        assert_eq!(seqs(&s.take(generation)), vec![2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn a_replay_longer_than_the_queue_bound_is_not_a_slow_consumer() {
+        let s = session(Limits { queued_frames: 3, queued_bytes: 1 << 20, retained_frames: 100 });
+        s.take(1);
+        s.detach(1);
+        for n in 0..10 {
+            s.push(head(n));
+        }
+        let generation = s.resume(0).unwrap();
+        s.push_direct(head(99));
+        let out = s.take(generation);
+        assert_eq!(out.close, None);
+        assert_eq!(out.frames.len(), 11);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use accord_bus::{BusHandle, Subscription};
 use accord_client::{Answer, Client};
+use accord_gateway::Gateway;
 use accord_server::{Config, Server};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -18,6 +19,8 @@ use tokio::task::JoinHandle;
 pub struct TestServer {
     pub addr: SocketAddr,
     pub bus: BusHandle,
+    /// The server's gateway, kept so tests can read its counters (resumes, connections).
+    pub gateway: Gateway,
     /// Kept so the data directory lives as long as the server.
     data_dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -58,6 +61,7 @@ impl TestServer {
         let addr = listener.local_addr().expect("local addr");
         let server = Server::build(&config).await.expect("server builds");
         let bus = server.bus();
+        let gateway = server.gateway();
         let from_start = Some(Events(bus.subscribe()));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -68,7 +72,7 @@ impl TestServer {
                 .await
                 .map_err(|e| format!("{e:#}"))
         });
-        Self { addr, bus, data_dir, stop: Some(stop), task: Some(task), from_start }
+        Self { addr, bus, gateway, data_dir, stop: Some(stop), task: Some(task), from_start }
     }
 
     /// The server's data directory.
@@ -110,7 +114,13 @@ impl TestServer {
 
     /// Creates an application owned by `owner` and returns its bot, authenticated.
     pub async fn bot(&self, owner: &TestUser, name: &str) -> TestUser {
-        let answer = owner.api.post("/applications", json!({ "name": name })).await.expect("create app");
+        self.bot_with_flags(owner, name, 0).await
+    }
+
+    /// Like [`TestServer::bot`], with these application flags (the `GATEWAY_*` intent grants).
+    pub async fn bot_with_flags(&self, owner: &TestUser, name: &str, flags: u64) -> TestUser {
+        let body = json!({ "name": name, "flags": flags });
+        let answer = owner.api.post("/applications", body).await.expect("create app");
         assert_eq!(answer.status, 201, "create application: {}", answer.text);
         let token = answer.body["token"].as_str().expect("bot token").to_owned();
         TestUser {
@@ -170,6 +180,14 @@ impl TestServer {
     /// Stops serving (draining the outbox) and waits for the server to finish.
     pub async fn stop(mut self) {
         self.shutdown().await;
+    }
+
+    /// Stops like [`TestServer::stop`] but keeps the data directory, to start a new server
+    /// on it with [`TestServer::spawn_in`] (a restart).
+    pub async fn stop_keeping_data(mut self) -> TempDir {
+        self.shutdown().await;
+        let placeholder = tempfile::tempdir().expect("temp dir");
+        std::mem::replace(&mut self.data_dir, placeholder)
     }
 
     async fn shutdown(&mut self) {
@@ -250,6 +268,35 @@ impl TestGuild {
         let path = format!("/guilds/{}/members/{}/roles/{role_id}", self.id, user.id);
         let answer = self.owner.api.put(&path, json!({})).await.expect("assign role");
         assert_eq!(answer.status, 204, "assign role: {}", answer.text);
+    }
+
+    /// The owner takes the role from `user`.
+    pub async fn unassign(&self, user: &TestUser, role_id: &str) {
+        let path = format!("/guilds/{}/members/{}/roles/{role_id}", self.id, user.id);
+        let answer = self.owner.api.delete(&path).await.expect("remove role");
+        assert_eq!(answer.status, 204, "remove role: {}", answer.text);
+    }
+
+    /// The owner creates a text channel named `name`; returns its id.
+    pub async fn channel(&self, name: &str) -> String {
+        let body = json!({ "name": name, "type": 0 });
+        let answer = self.owner.api.post(&format!("/guilds/{}/channels", self.id), body).await.expect("channel");
+        assert_eq!(answer.status, 201, "create channel: {}", answer.text);
+        answer.id()
+    }
+
+    /// The owner puts a permission overwrite on `channel` for `target` (`kind` 0 role, 1 member).
+    pub async fn overwrite(&self, channel: &str, target: &str, kind: u8, allow: u64, deny: u64) {
+        let body = json!({ "type": kind, "allow": allow.to_string(), "deny": deny.to_string() });
+        let answer =
+            self.owner.api.put(&format!("/channels/{channel}/permissions/{target}"), body).await.expect("overwrite");
+        assert_eq!(answer.status, 204, "put overwrite: {}", answer.text);
+    }
+
+    /// The owner kicks `user`.
+    pub async fn kick(&self, user: &TestUser) {
+        let answer = self.owner.api.delete(&format!("/guilds/{}/members/{}", self.id, user.id)).await.expect("kick");
+        assert_eq!(answer.status, 204, "kick: {}", answer.text);
     }
 
     /// The owner adds `bot` to the guild.

@@ -8,7 +8,7 @@ mod bad_input;
 mod bot_members;
 mod channels;
 mod events;
-mod gateway_smoke;
+mod gateway;
 mod guilds;
 mod health;
 mod history;

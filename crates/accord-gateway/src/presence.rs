@@ -46,6 +46,12 @@ impl PresenceBook {
         self.0.read().unwrap_or_else(|p| p.into_inner()).get(&user).cloned()
     }
 
+    /// Up to `limit` users who show as online (any status but offline/invisible).
+    pub fn online(&self, limit: usize) -> Vec<(Snowflake, Presence)> {
+        let book = self.0.read().unwrap_or_else(|p| p.into_inner());
+        book.iter().filter(|(_, p)| p.shown_status() != "offline").take(limit).map(|(u, p)| (*u, p.clone())).collect()
+    }
+
     /// Sets a user's presence and tells their guild peers.
     pub async fn set(&self, ctx: &ServiceContext, user: Snowflake, presence: Presence) {
         let changed = {

@@ -41,7 +41,11 @@ pub fn ready(
     ready
 }
 
-/// The GUILD_CREATE `d` for one guild, with the online members' presences when asked for.
+/// Online users checked for membership per guild when presences are asked for.
+const ONLINE_SCAN: usize = 1000;
+
+/// The GUILD_CREATE `d` for one guild. Its members are the user, plus the online members and
+/// their presences when the session asked for presences (the rest come through op 8).
 pub async fn guild_create(
     ctx: &ServiceContext,
     presence: &PresenceBook,
@@ -56,21 +60,25 @@ pub async fn guild_create(
     };
     let roles = store.guild_roles(guild_id).await?;
     let channels = store.guild_channels(guild_id).await?;
-    let mut payload = snapshot::guild_create(ctx, &guild, &roles, &channels, &member, user).await?;
-    payload.large = payload.member_count > large_threshold;
+    let mut online = Vec::new();
     if identity.wants(intents::GUILD_PRESENCES) {
-        payload.presences = payload
-            .members
-            .iter()
-            .filter_map(|m| m.user.as_ref())
-            .filter_map(|u| presence.get(u.id).map(|p| (u.id, p)))
-            .filter(|(_, p)| p.shown_status() != "offline")
-            .map(|(id, p)| {
-                let mut v = p.payload(id);
-                v["guild_id"] = json!(guild_id);
-                v
-            })
-            .collect();
+        for (user_id, status) in presence.online(ONLINE_SCAN) {
+            let (Some(m), Some(u)) = (store.member(guild_id, user_id).await?, store.user(user_id).await?) else {
+                continue;
+            };
+            online.push(((m, u), status));
+        }
     }
+    let others: Vec<_> = online.iter().map(|(pair, _)| pair.clone()).collect();
+    let mut payload = snapshot::guild_create(ctx, &guild, &roles, &channels, &member, user, &others).await?;
+    payload.large = payload.member_count > large_threshold;
+    payload.presences = online
+        .iter()
+        .map(|((_, u), p)| {
+            let mut v = p.payload(u.id);
+            v["guild_id"] = json!(guild_id);
+            v
+        })
+        .collect();
     Ok(Some(serde_json::to_string(&payload).expect("wire types always serialise")))
 }

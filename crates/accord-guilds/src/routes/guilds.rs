@@ -91,7 +91,7 @@ pub async fn create(
     };
     let member = MemberRecord::joining(id, owner.id, now_ms());
     let new = NewGuild { guild, roles: vec![everyone], channels: vec![text, voice], owner: member };
-    let payload = events::guild_create(&ctx, &new.guild, &new.roles, &new.channels, &new.owner, &owner).await?;
+    let payload = events::guild_create(&ctx, &new.guild, &new.roles, &new.channels, &new.owner, &owner, &[]).await?;
     let event = events::guild_create_for(&ctx, owner.id, &payload);
     ctx.store.create_guild(&new, &[event]).await?;
     ctx.events_committed();

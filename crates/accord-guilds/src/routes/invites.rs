@@ -149,7 +149,7 @@ pub async fn accept(
     let member = MemberRecord::joining(guild.id, user.id, now_ms());
     let roles = ctx.store.guild_roles(guild.id).await?;
     let channels = ctx.store.guild_channels(guild.id).await?;
-    let payload = events::guild_create(&ctx, &guild, &roles, &channels, &member, &user).await?;
+    let payload = events::guild_create(&ctx, &guild, &roles, &channels, &member, &user, &[]).await?;
     let events =
         [events::member(&ctx, "GUILD_MEMBER_ADD", &member, &user), events::guild_create_for(&ctx, user.id, &payload)];
     let joined = match ctx.store.accept_invite(&code, &member, now_ms(), &events).await? {

@@ -283,7 +283,7 @@ pub async fn add_bot(
     }
     let member = MemberRecord::joining(guild_id, user_id, now_ms());
     let channels = ctx.store.guild_channels(guild_id).await?;
-    let payload = events::guild_create(&ctx, &access.guild, &access.roles, &channels, &member, &bot).await?;
+    let payload = events::guild_create(&ctx, &access.guild, &access.roles, &channels, &member, &bot, &[]).await?;
     let events =
         [events::member(&ctx, "GUILD_MEMBER_ADD", &member, &bot), events::guild_create_for(&ctx, user_id, &payload)];
     if !ctx.store.add_member(&member, &events).await? {

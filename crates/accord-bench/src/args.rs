@@ -1,0 +1,144 @@
+//! The command line. Each scenario's arguments are also its parameters, so tests build them
+//! directly.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "accord-bench", about = "Load generators for Accord (loopback only)", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub scenario: Scenario,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Scenario {
+    /// N gateway sessions identify in one guild; one sender posts M messages; every session
+    /// should receive every MESSAGE_CREATE.
+    Fanout(FanoutArgs),
+}
+
+/// Where the server under test is.
+#[derive(Debug, Clone, Args)]
+#[group(required = true, multiple = false)]
+pub struct TargetArgs {
+    /// A running server, e.g. `http://127.0.0.1:8080`. It must allow N+1 registrations
+    /// (`edge.auth_attempts_per_minute`) and should use a low Argon2 cost.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Start Accord in this process on 127.0.0.1:0 with a temporary data directory, a low
+    /// Argon2 cost and no registration limit.
+    #[arg(long)]
+    pub embedded: bool,
+}
+
+/// Gateway compression the sessions ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Compress {
+    None,
+    ZlibStream,
+    ZstdStream,
+}
+
+impl Compress {
+    /// The gateway URL's query suffix.
+    pub fn query(self) -> &'static str {
+        match self {
+            Self::None => "",
+            Self::ZlibStream => "&compress=zlib-stream",
+            Self::ZstdStream => "&compress=zstd-stream",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::ZlibStream => "zlib-stream",
+            Self::ZstdStream => "zstd-stream",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct FanoutArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// With `--url`: the server's process id, to report its RSS per session from
+    /// `/proc/<pid>/status`. (With `--embedded` the bench reads its own RSS.)
+    #[arg(long, requires = "url")]
+    pub server_pid: Option<u32>,
+    /// Gateway sessions (one user each) in the guild.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub sessions: u32,
+    /// Messages the sender posts.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub messages: u32,
+    /// Messages per second to post; 0 posts as fast as `--send-concurrency` allows.
+    #[arg(long, default_value_t = 0)]
+    pub rate: u32,
+    /// POSTs in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub send_concurrency: u32,
+    /// Registrations, joins and gateway connections in flight at once during setup.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub setup_concurrency: u32,
+    /// Gateway compression the sessions ask for.
+    #[arg(long, value_enum, default_value_t = Compress::None)]
+    pub compress: Compress,
+    /// How long every session may wait for its last message after the last POST, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub drain: u64,
+    /// The whole run, setup included, ends within this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+    /// Also write the report as one JSON line to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+impl FanoutArgs {
+    /// Parameters for a run against an embedded server (tests and examples).
+    pub fn embedded(sessions: u32, messages: u32) -> Self {
+        let cli = Cli::parse_from([
+            "accord-bench",
+            "fanout",
+            "--embedded",
+            "--sessions",
+            &sessions.to_string(),
+            "--messages",
+            &messages.to_string(),
+        ]);
+        let Scenario::Fanout(args) = cli.scenario;
+        args
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
+    }
+
+    pub fn drain(&self) -> Duration {
+        Duration::from_secs(self.drain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_target_is_required_and_unique() {
+        assert!(Cli::try_parse_from(["accord-bench", "fanout"]).is_err());
+        assert!(Cli::try_parse_from(["accord-bench", "fanout", "--embedded", "--url", "http://x"]).is_err());
+        let args = FanoutArgs::embedded(5, 7);
+        assert!(args.target.embedded);
+        assert_eq!((args.sessions, args.messages, args.compress), (5, 7, Compress::None));
+    }
+}

@@ -7,10 +7,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use accord_core::permissions::{self, ChannelClass, GuildView, MemberView, OverwriteTarget, OverwriteView, RoleView};
+use accord_core::permissions::{self, ChannelClass, GuildView, MemberView, OverwriteView, RoleView};
 use accord_core::{Permissions, Snowflake};
-use accord_service::render::is_voice_kind;
-use accord_store::{ChannelRecord, RoleRecord, Store, StoreResult};
+use accord_service::access::{overwrite_views, role_views};
+use accord_store::{Store, StoreResult};
 
 pub struct GuildCache {
     pub guild_id: Snowflake,
@@ -21,31 +21,6 @@ pub struct GuildCache {
     members: HashMap<Snowflake, Vec<u64>>,
     /// Local users who can view each channel, computed on demand.
     viewers: HashMap<Snowflake, HashSet<Snowflake>>,
-}
-
-fn role_views(roles: &[RoleRecord]) -> Vec<RoleView> {
-    roles
-        .iter()
-        .map(|r| RoleView {
-            id: r.id.get(),
-            position: i64::from(r.position),
-            permissions: Permissions::from_bits_truncate(r.permissions),
-        })
-        .collect()
-}
-
-fn channel_entry(c: &ChannelRecord) -> (Vec<OverwriteView>, ChannelClass) {
-    let overwrites = c
-        .overwrites
-        .iter()
-        .map(|o| OverwriteView {
-            id: o.id.get(),
-            target: if o.kind == 1 { OverwriteTarget::Member } else { OverwriteTarget::Role },
-            allow: Permissions::from_bits_truncate(o.allow),
-            deny: Permissions::from_bits_truncate(o.deny),
-        })
-        .collect();
-    (overwrites, if is_voice_kind(c.kind) { ChannelClass::Voice } else { ChannelClass::Text })
 }
 
 impl GuildCache {
@@ -82,7 +57,7 @@ impl GuildCache {
 
     pub async fn reload_channels(&mut self, store: &dyn Store) -> StoreResult<()> {
         let channels = store.guild_channels(self.guild_id).await?;
-        self.channels = channels.iter().map(|c| (c.id, channel_entry(c))).collect();
+        self.channels = channels.iter().map(|c| (c.id, overwrite_views(c))).collect();
         self.viewers.clear();
         Ok(())
     }

@@ -29,14 +29,7 @@ impl GuildAccess {
         let Some(guild) = store.guild(guild_id).await? else { return Ok(None) };
         let roles = store.guild_roles(guild_id).await?;
         let member = store.member(guild_id, user_id).await?;
-        let views = roles
-            .iter()
-            .map(|r| RoleView {
-                id: r.id.get(),
-                position: i64::from(r.position),
-                permissions: Permissions::from_bits_truncate(r.permissions),
-            })
-            .collect();
+        let views = role_views(&roles);
         Ok(Some(Self { guild, roles, member, views }))
     }
 
@@ -67,17 +60,7 @@ impl GuildAccess {
     /// Permissions in one of the guild's channels; empty for non-members.
     pub fn channel_permissions(&self, channel: &ChannelRecord) -> Permissions {
         let Some(m) = &self.member else { return Permissions::empty() };
-        let overwrites: Vec<OverwriteView> = channel
-            .overwrites
-            .iter()
-            .map(|o| OverwriteView {
-                id: o.id.get(),
-                target: if o.kind == 1 { OverwriteTarget::Member } else { OverwriteTarget::Role },
-                allow: Permissions::from_bits_truncate(o.allow),
-                deny: Permissions::from_bits_truncate(o.deny),
-            })
-            .collect();
-        let class = if is_voice_kind(channel.kind) { ChannelClass::Voice } else { ChannelClass::Text };
+        let (overwrites, class) = overwrite_views(channel);
         with_member_view(m, |mv| permissions::channel_permissions(&self.view(), mv, &overwrites, class))
     }
 
@@ -119,6 +102,33 @@ impl GuildAccess {
     pub fn role(&self, id: Snowflake) -> Option<&RoleRecord> {
         self.roles.iter().find(|r| r.id == id)
     }
+}
+
+/// Roles as the permission algorithm takes them.
+pub fn role_views(roles: &[RoleRecord]) -> Vec<RoleView> {
+    roles
+        .iter()
+        .map(|r| RoleView {
+            id: r.id.get(),
+            position: i64::from(r.position),
+            permissions: Permissions::from_bits_truncate(r.permissions),
+        })
+        .collect()
+}
+
+/// A channel's overwrites and class as the permission algorithm takes them.
+pub fn overwrite_views(channel: &ChannelRecord) -> (Vec<OverwriteView>, ChannelClass) {
+    let overwrites = channel
+        .overwrites
+        .iter()
+        .map(|o| OverwriteView {
+            id: o.id.get(),
+            target: if o.kind == 1 { OverwriteTarget::Member } else { OverwriteTarget::Role },
+            allow: Permissions::from_bits_truncate(o.allow),
+            deny: Permissions::from_bits_truncate(o.deny),
+        })
+        .collect();
+    (overwrites, if is_voice_kind(channel.kind) { ChannelClass::Voice } else { ChannelClass::Text })
 }
 
 fn check(have: Permissions, needed: Permissions) -> Result<(), ApiError> {

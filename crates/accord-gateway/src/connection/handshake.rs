@@ -1,0 +1,145 @@
+//! The handshake: Identify (authenticate, check intents and shard, register the session,
+//! queue READY and the GUILD_CREATEs) and Resume (re-attach a held session and replay).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use accord_core::Snowflake;
+use accord_service::principal::authenticate;
+use accord_service::{Principal, PrincipalKind, ServiceContext};
+use rand::RngCore;
+use serde_json::Value;
+
+use super::{Connection, Exit, Phase, to_presence};
+use crate::metrics::GatewayMetrics;
+use crate::presence::Presence;
+use crate::protocol::{self, Close, Identify, Resume};
+use crate::session::{Identity, Limits, ResumeError, Session};
+use crate::{intents, ready};
+
+/// A token as sent in Identify or Resume: `Bot x` is a bot token; a bare one is tried as a
+/// bot token, then as a user's access token.
+async fn principal_of(ctx: &ServiceContext, token: &str) -> Result<Principal, Exit> {
+    let fail = |_| Exit::Close(Close::AuthenticationFailed);
+    match protocol::bare_token(token) {
+        (bare, true) => authenticate(ctx, &format!("Bot {bare}")).await.map_err(fail),
+        (bare, false) => match authenticate(ctx, &format!("Bot {bare}")).await {
+            Ok(principal) => Ok(principal),
+            Err(_) => authenticate(ctx, bare).await.map_err(fail),
+        },
+    }
+}
+
+/// The user's guilds that belong to this session's shard.
+async fn guild_ids(ctx: &ServiceContext, identity: &Identity) -> accord_store::StoreResult<Vec<Snowflake>> {
+    let mut out = Vec::new();
+    let mut after = None;
+    loop {
+        let page = ctx.store.guilds_of_user(identity.user_id, after, 200).await?;
+        after = page.last().map(|g| g.id);
+        out.extend(page.iter().map(|g| g.id).filter(|id| identity.shard_has(*id)));
+        if page.len() < 200 {
+            return Ok(out);
+        }
+    }
+}
+
+/// The node's boot id, then 128 random bits: a restarted node knows none of its old ids.
+fn new_session_id(boot: &str) -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{boot}{random}")
+}
+
+impl Connection {
+    pub(super) async fn identify(&mut self, d: Value) -> Result<(), Exit> {
+        let identify: Identify = serde_json::from_value(d).map_err(|_| Exit::Close(Close::DecodeError))?;
+        let principal = principal_of(&self.gw.ctx, &identify.token).await?;
+        let intents =
+            identify.intents.filter(|i| i & !intents::KNOWN == 0).ok_or(Exit::Close(Close::InvalidIntents))?;
+        let ctx = self.gw.ctx.clone();
+        let store_failed = |_| Exit::Close(Close::UnknownError);
+        let bot = principal.kind == PrincipalKind::Bot;
+        let application = if bot {
+            let app = ctx.store.application_by_bot(principal.user_id).await.map_err(store_failed)?;
+            let app = app.ok_or(Exit::Close(Close::AuthenticationFailed))?;
+            if !intents::allowed_for_bot(intents, app.flags) {
+                return Err(Exit::Close(Close::DisallowedIntents));
+            }
+            Some((app.id, app.flags))
+        } else {
+            None
+        };
+        let shard = identify.shard.unwrap_or([0, 1]);
+        if shard[1] == 0 || shard[0] >= shard[1] {
+            return Err(Exit::Close(Close::InvalidShard));
+        }
+        let user = ctx.store.user(principal.user_id).await.map_err(store_failed)?;
+        let user = user.ok_or(Exit::Close(Close::AuthenticationFailed))?;
+        let identity = Identity {
+            session_id: new_session_id(&self.gw.boot),
+            user_id: user.id,
+            bot,
+            intents,
+            shard: (shard[0], shard[1]),
+        };
+        let guilds = guild_ids(&ctx, &identity).await.map_err(store_failed)?;
+        let (session, generation) = Session::new(identity.clone(), Limits::from(self.gw.config.as_ref()));
+        self.gw.hub.register(session.clone(), guilds.clone()).await.map_err(|_| Exit::Close(Close::UnknownError))?;
+        self.phase = Phase::Active { session: session.clone(), generation };
+        self.last_heartbeat = Instant::now();
+        let ready = ready::ready(&identity, &user, &guilds, &self.params.resume_url, application, identify.shard);
+        session.push_direct(Arc::from(protocol::dispatch_head("READY", &ready.to_string())));
+        if identity.wants(intents::GUILDS) {
+            let threshold = identify.large_threshold.unwrap_or(50).clamp(50, 250);
+            for guild_id in &guilds {
+                let payload = ready::guild_create(&ctx, &self.gw.presence, &identity, &user, *guild_id, threshold)
+                    .await
+                    .map_err(store_failed)?;
+                if let Some(payload) = payload {
+                    session.push_direct(Arc::from(protocol::dispatch_head("GUILD_CREATE", &payload)));
+                }
+            }
+        }
+        session.release();
+        let initial = identify
+            .presence
+            .and_then(|p| to_presence(&p))
+            .unwrap_or(Presence { status: "online".into(), activities: Vec::new() });
+        self.gw.presence.set(&ctx, user.id, initial).await;
+        self.flush().await
+    }
+
+    pub(super) async fn resume(&mut self, d: Value) -> Result<(), Exit> {
+        let resume: Resume = serde_json::from_value(d).map_err(|_| Exit::Close(Close::DecodeError))?;
+        let principal = principal_of(&self.gw.ctx, &resume.token).await?;
+        let found = if resume.session_id.starts_with(self.gw.boot.as_ref()) {
+            self.gw.hub.find(resume.session_id.clone()).await
+        } else {
+            None
+        };
+        let session = found.filter(|s| s.identity.user_id == principal.user_id);
+        let outcome = match &session {
+            Some(s) => s.resume(resume.seq.unwrap_or(0)),
+            None => Err(ResumeError::Gone),
+        };
+        match (outcome, session) {
+            (Ok(generation), Some(session)) => {
+                GatewayMetrics::count(&self.gw.metrics.resume_success);
+                session.push_direct(Arc::from(protocol::dispatch_head("RESUMED", "{}")));
+                self.phase = Phase::Active { session, generation };
+                self.last_heartbeat = Instant::now();
+                self.flush().await
+            }
+            (Err(ResumeError::SeqAhead), _) => {
+                GatewayMetrics::count(&self.gw.metrics.resume_failure);
+                Err(Exit::Close(Close::InvalidSeq))
+            }
+            _ => {
+                GatewayMetrics::count(&self.gw.metrics.resume_failure);
+                self.send_now(protocol::invalid_session(false)).await
+            }
+        }
+    }
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use accord_bus::{RecvError, Subscription};
-use accord_core::Snowflake;
+use accord_core::{Permissions, Snowflake};
 use accord_service::ServiceContext;
 use accord_store::EventDraft;
 use serde::Deserialize;
@@ -289,9 +289,13 @@ impl Hub {
         let mut out = Vec::new();
         for session in &entry.sessions {
             let user = session.identity.user_id;
-            let visible = match event.channel_id {
-                Some(channel) => saw_before.contains(&user) || entry.cache.can_view(user, channel),
-                None => entry.cache.is_member(user),
+            let visible = match (event.channel_id, event.name.as_str()) {
+                // Invite codes go only to those who manage the channel, as on Discord.
+                (Some(channel), "INVITE_CREATE" | "INVITE_DELETE") => {
+                    entry.cache.can_manage(user, channel, Permissions::MANAGE_CHANNELS)
+                }
+                (Some(channel), _) => saw_before.contains(&user) || entry.cache.can_view(user, channel),
+                (None, _) => entry.cache.is_member(user),
             };
             if visible {
                 out.push(session.clone());

@@ -130,3 +130,26 @@ async fn everyone_losing_view_channel_hides_every_channel_but_from_the_owner() {
     assert!(message_contents(&before).is_empty(), "{before:?}");
     assert_eq!(alices.next_dispatch("MESSAGE_CREATE", WAIT).await.unwrap()["content"], "nobody but alice");
 }
+
+#[tokio::test]
+async fn invite_events_reach_only_those_who_manage_the_channel() {
+    let server = TestServer::spawn().await;
+    let (guild, bob, open) = guild_with_bob(&server).await;
+    let alice = &guild.owner;
+    let (mut alices, _) = session(&server, alice, EVERYTHING_BUT_PRESENCES).await;
+    let (mut bobs, _) = session(&server, &bob, EVERYTHING_BUT_PRESENCES).await;
+
+    let invite = alice.api.post(&format!("/channels/{}/invites", guild.text), json!({})).await.unwrap();
+    assert_eq!(invite.status, 200, "{}", invite.text);
+    alice.say(&open, "sentinel").await;
+
+    let owners = until_message(&mut alices, "sentinel").await;
+    let created: Vec<&Value> = owners.iter().filter(|(name, _)| name == "INVITE_CREATE").map(|(_, d)| d).collect();
+    assert_eq!(created.len(), 1, "the owner manages the channel: {owners:?}");
+    assert_eq!(created[0]["code"], invite.body["code"]);
+    let members = until_message(&mut bobs, "sentinel").await;
+    assert!(
+        members.iter().all(|(name, _)| !name.starts_with("INVITE_")),
+        "a plain member saw an invite event: {members:?}"
+    );
+}

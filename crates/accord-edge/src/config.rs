@@ -9,10 +9,13 @@ pub struct EdgeConfig {
     pub max_body_bytes: usize,
     /// Login and registration attempts allowed per client address per minute (default 5).
     pub auth_attempts_per_minute: u32,
+    /// Reverse proxies (addresses or CIDRs) whose `X-Forwarded-For` names the client;
+    /// from any other peer the header is ignored (default: none).
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for EdgeConfig {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024, auth_attempts_per_minute: 5 }
+        Self { max_body_bytes: 1024 * 1024, auth_attempts_per_minute: 5, trusted_proxies: Vec::new() }
     }
 }

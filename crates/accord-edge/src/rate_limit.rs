@@ -7,7 +7,7 @@
 //! bounded memory (expired windows are swept as new ones open).
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,10 +15,12 @@ use accord_api::error::RateLimitBody;
 use accord_core::code;
 use accord_core::time::{format_timestamp, now_ms};
 use axum::Json;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use crate::client_address::ClientAddress;
 
 const WINDOW: Duration = Duration::from_secs(60);
 /// Windows kept before a sweep of expired ones.
@@ -72,10 +74,7 @@ pub async fn limit_auth_attempts(State(limiter): State<Arc<AuthLimiter>>, req: R
     let Some(&(_, bucket)) = LIMITED.iter().find(|(suffix, _)| path.ends_with(suffix)) else {
         return next.run(req).await;
     };
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(addr)| addr.ip());
+    let ip = req.extensions().get::<ClientAddress>().map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0);
     let verdict = limiter.check(ip, bucket);
     let mut response = if verdict.allowed { next.run(req).await } else { too_many(&verdict) };
     set_headers(response.headers_mut(), limiter.per_window, &verdict, bucket);

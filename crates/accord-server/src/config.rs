@@ -63,6 +63,7 @@ impl Config {
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let config: Self = toml::from_str(text)?;
         anyhow::ensure!(config.worker_id < 1024, "worker_id must be 0..=1023");
+        accord_edge::client_address::TrustedProxies::parse(&config.edge.trusted_proxies).map_err(anyhow::Error::msg)?;
         Ok(config)
     }
 }
@@ -84,6 +85,8 @@ mod tests {
         assert!(Config::parse("listn = \"0.0.0.0:9000\"").is_err());
         assert!(Config::parse("[auth]\nttl = 3").is_err());
         assert!(Config::parse("worker_id = 5000").is_err());
+        assert!(Config::parse("[edge]\ntrusted_proxies = [\"10.0.0.0/33\"]").is_err());
+        assert!(Config::parse("[edge]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]").is_ok());
     }
 
     #[test]

@@ -50,7 +50,8 @@ impl Server {
             .merge(accord_users::router(ctx.clone()))
             .merge(accord_guilds::router(ctx.clone()))
             .merge(accord_chat::router(ctx.clone()));
-        let app = accord_edge::app(ctx.clone(), config.edge.clone(), api, gateway.ws_router());
+        let app =
+            accord_edge::app(ctx.clone(), config.edge.clone(), api, gateway.ws_router()).map_err(anyhow::Error::msg)?;
         Ok(Self { ctx, bus, gateway, app })
     }
 
@@ -117,7 +118,7 @@ mod tests {
             outbox: OutboxSignal::default(),
             bus: Arc::new(MemoryBus::default()),
         };
-        let app = accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new(), Router::new());
+        let app = accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new(), Router::new()).unwrap();
         let request = Request::get("/ready").body(Body::empty()).expect("request");
         app.oneshot(request).await.expect("answer").status()
     }

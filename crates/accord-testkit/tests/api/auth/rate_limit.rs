@@ -90,3 +90,45 @@ async fn the_sixth_registration_in_a_minute_is_refused_and_creates_no_account() 
     assert!(answer.header("via").is_some());
     assert_eq!(login(&server, "user5", TestUser::PASSWORD).await.status, 401, "user5 was not created");
 }
+
+/// A login attempt that says it was forwarded for `client`.
+async fn login_forwarded_for(server: &TestServer, client: &str) -> u16 {
+    reqwest::Client::new()
+        .post(format!("{}/api/v10/auth/login", server.url()))
+        .header("x-forwarded-for", client)
+        .json(&serde_json::json!({ "login": "nobody", "password": TestUser::PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit() {
+    let server = TestServer::spawn_with(|config| {
+        config.edge.auth_attempts_per_minute = 2;
+        config.edge.trusted_proxies = vec!["127.0.0.1".into(), "::1".into()];
+    })
+    .await;
+
+    let first: Vec<u16> =
+        [login_forwarded_for(&server, "198.51.100.1").await, login_forwarded_for(&server, "198.51.100.1").await].into();
+    let third = login_forwarded_for(&server, "198.51.100.1").await;
+    let other = login_forwarded_for(&server, "198.51.100.2").await;
+
+    assert_eq!(first, [401, 401], "wrong passwords, but not limited");
+    assert_eq!(third, 429);
+    assert_eq!(other, 401, "another client behind the proxy is not limited");
+}
+
+#[tokio::test]
+async fn forwarded_for_from_an_untrusted_peer_is_ignored() {
+    let server = TestServer::spawn_with(|config| config.edge.auth_attempts_per_minute = 2).await;
+
+    login_forwarded_for(&server, "198.51.100.1").await;
+    login_forwarded_for(&server, "198.51.100.2").await;
+    let spoofed = login_forwarded_for(&server, "198.51.100.3").await;
+
+    assert_eq!(spoofed, 429, "a made-up X-Forwarded-For must not reset the limit");
+}

@@ -10,6 +10,11 @@ pub struct ErrorBody {
     pub error: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<serde_json::Value>,
+    /// On 429s: seconds until the action is allowed again; `global` is then false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global: Option<bool>,
     pub timestamp: String,
 }
 

@@ -15,6 +15,8 @@ pub enum ChatError {
     NonTextChannel,
     #[error("{field}: {message}")]
     InvalidField { field: &'static str, message: &'static str },
+    #[error("slowmode: wait {0:?}")]
+    Slowmode(std::time::Duration),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -27,6 +29,7 @@ impl ErrorCode for ChatError {
             Self::NotAuthor => &code::CANNOT_EDIT_OTHERS_MESSAGE,
             Self::NonTextChannel => &code::NON_TEXT_CHANNEL,
             Self::InvalidField { .. } => &code::INVALID_FORM_BODY,
+            Self::Slowmode(_) => &code::SLOWMODE,
             Self::Store(e) => e.code(),
         }
     }
@@ -36,6 +39,13 @@ impl ErrorCode for ChatError {
             Self::InvalidField { field, message } => {
                 Some(accord_api::error::field_error(field, "BASE_TYPE_BAD", message))
             }
+            _ => None,
+        }
+    }
+
+    fn retry_after(&self) -> Option<f64> {
+        match self {
+            Self::Slowmode(wait) => Some((wait.as_secs_f64() * 1000.0).ceil() / 1000.0),
             _ => None,
         }
     }

@@ -23,6 +23,11 @@ pub trait ErrorCode: std::error::Error {
     fn field_errors(&self) -> Option<serde_json::Value> {
         None
     }
+
+    /// For 429s: seconds until the action is allowed again.
+    fn retry_after(&self) -> Option<f64> {
+        None
+    }
 }
 
 macro_rules! codes {
@@ -50,6 +55,7 @@ codes! {
     UNKNOWN_ROLE = 10011, 404, "unknown_role", "Unknown Role";
     UNKNOWN_USER = 10013, 404, "unknown_user", "Unknown User";
     BOTS_CANNOT_USE = 20001, 403, "bots_cannot_use", "Bots cannot use this endpoint";
+    SLOWMODE = 20016, 429, "slowmode", "This action cannot be performed due to slowmode rate limit.";
     MAX_GUILDS = 30001, 400, "max_guilds", "Maximum number of guilds reached (100)";
     MAX_ROLES = 30005, 400, "max_roles", "Maximum number of guild roles reached (250)";
     MAX_CHANNELS = 30013, 400, "max_channels", "Maximum number of guild channels reached (500)";

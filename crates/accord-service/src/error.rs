@@ -5,7 +5,7 @@
 use accord_api::error::ErrorBody;
 use accord_core::{Code, ErrorCode, code};
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 /// The result type of handlers.
@@ -16,15 +16,17 @@ pub type ApiResult<T> = Result<T, ApiError>;
 pub struct ApiError {
     pub code: &'static Code,
     pub errors: Option<serde_json::Value>,
+    /// For 429s: seconds until the action is allowed again (body and `Retry-After`).
+    pub retry_after: Option<f64>,
 }
 
 impl ApiError {
     pub fn new(code: &'static Code) -> Self {
-        Self { code, errors: None }
+        Self { code, errors: None, retry_after: None }
     }
 
     pub fn with_errors(code: &'static Code, errors: serde_json::Value) -> Self {
-        Self { code, errors: Some(errors) }
+        Self { code, errors: Some(errors), retry_after: None }
     }
 
     pub fn unauthorized() -> Self {
@@ -42,6 +44,8 @@ impl ApiError {
             message: self.code.message.to_owned(),
             error: self.code.name,
             errors: self.errors.clone(),
+            retry_after: self.retry_after,
+            global: self.retry_after.map(|_| false),
             timestamp: accord_core::time::format_timestamp(accord_core::time::now_ms()),
         }
     }
@@ -53,13 +57,20 @@ impl<E: ErrorCode> From<E> for ApiError {
         if code.status >= 500 {
             tracing::error!(error = %err, source = ?std::error::Error::source(&err), "request failed");
         }
-        Self { code, errors: err.field_errors() }
+        Self { code, errors: err.field_errors(), retry_after: err.retry_after() }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.code.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(self.body())).into_response()
+        let mut response = (status, Json(self.body())).into_response();
+        if let Some(seconds) = self.retry_after {
+            let headers = response.headers_mut();
+            headers.insert("retry-after", HeaderValue::from(seconds.ceil().max(1.0) as u64));
+            headers.insert("x-ratelimit-scope", HeaderValue::from_static("user"));
+            headers.insert("via", HeaderValue::from_static("1.1 accord"));
+        }
+        response
     }
 }

@@ -4,11 +4,10 @@ mod messages;
 mod send;
 mod typing;
 
-use accord_service::ServiceContext;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub fn router() -> Router<ServiceContext> {
+pub fn router() -> Router<crate::ChatState> {
     Router::new()
         .route("/channels/{channel_id}/messages", get(messages::list).post(send::create))
         .route(

@@ -9,8 +9,11 @@ use accord_store::{CreatedMessage, MessageRecord, MessageReference};
 use axum::extract::State;
 use serde::Deserialize;
 
+use std::sync::Arc;
+
 use crate::content::MessageContent;
 use crate::error::ChatError;
+use crate::slowmode::Slowmode;
 use crate::{events, mentions};
 
 /// Channel types that hold messages: text, voice (its text chat), announcement, stage.
@@ -117,6 +120,7 @@ pub(super) async fn effective_mentions(
 /// `POST /channels/{channel.id}/messages` — SEND_MESSAGES (READ_MESSAGE_HISTORY for replies).
 pub async fn create(
     State(ctx): State<ServiceContext>,
+    State(slowmode): State<Arc<Slowmode>>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
     Json(body): Json<CreateMessage>,
@@ -151,6 +155,16 @@ pub async fn create(
             Some(MessageReference { message_id: r.message_id, channel_id, guild_id: access.channel.guild_id })
         }
     };
+    let channel = &access.channel;
+    slowmode
+        .try_send(
+            channel_id,
+            caller.user_id,
+            channel.rate_limit_per_user,
+            access.permissions,
+            nonce.as_deref().filter(|_| enforced_nonce),
+        )
+        .map_err(ChatError::Slowmode)?;
     let (mention_user_ids, mention_role_ids, mention_everyone) =
         effective_mentions(&ctx, &access, &content, body.allowed_mentions.as_ref()).await?;
     let record = MessageRecord {

@@ -18,4 +18,5 @@ mod messages;
 mod outbox;
 mod overwrites;
 mod roles;
+mod slowmode;
 mod users;

@@ -18,17 +18,6 @@ pub struct ErrorBody {
     pub timestamp: String,
 }
 
-/// The 429 body Discord libraries parse.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct RateLimitBody {
-    pub code: u32,
-    pub message: &'static str,
-    pub error: &'static str,
-    pub retry_after: f64,
-    pub global: bool,
-    pub timestamp: String,
-}
-
 /// Discord's nested field error: `{"field": {"_errors": [{"code", "message"}]}}`.
 pub fn field_error(field: &str, code: &str, message: &str) -> serde_json::Value {
     serde_json::json!({ field: { "_errors": [{ "code": code, "message": message }] } })

@@ -11,12 +11,11 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use accord_api::error::RateLimitBody;
 use accord_core::code;
-use accord_core::time::{format_timestamp, now_ms};
-use axum::Json;
+use accord_core::time::now_ms;
+use accord_service::ApiError;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -81,22 +80,10 @@ pub async fn limit_auth_attempts(State(limiter): State<Arc<AuthLimiter>>, req: R
     response
 }
 
+/// Discord's 429, rendered like every other error (with `retry_after`, `Retry-After`, `Via`).
 fn too_many(verdict: &Verdict) -> Response {
-    let retry_after = verdict.reset_after.as_secs_f64();
-    let body = RateLimitBody {
-        code: code::RATE_LIMITED.number,
-        message: code::RATE_LIMITED.message,
-        error: code::RATE_LIMITED.name,
-        retry_after: (retry_after * 1000.0).ceil() / 1000.0,
-        global: false,
-        timestamp: format_timestamp(now_ms()),
-    };
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
-    let headers = response.headers_mut();
-    headers.insert("retry-after", HeaderValue::from(verdict.reset_after.as_secs().max(1)));
-    headers.insert("via", HeaderValue::from_static("1.1 accord"));
-    headers.insert("x-ratelimit-scope", HeaderValue::from_static("user"));
-    response
+    let retry_after = (verdict.reset_after.as_secs_f64() * 1000.0).ceil() / 1000.0;
+    ApiError { code: &code::RATE_LIMITED, errors: None, retry_after: Some(retry_after) }.into_response()
 }
 
 fn set_headers(headers: &mut HeaderMap, limit: u32, verdict: &Verdict, bucket: &'static str) {

@@ -12,6 +12,10 @@
 //! pair whose guard (a temp dir, a container) lives as long as the test. The calling crate
 //! needs `tokio` (with `macros` and `rt`) for `#[tokio::test]`.
 //!
+//! A backend that needs an external server writes `contract_tests!(optional: async { .. })`
+//! with a factory yielding `Option<Fixture>`: `None` means "no server configured", and each
+//! test then returns early as passed (the factory says why on stderr).
+//!
 //! Parts: [`fixtures`] (record builders), then one module of cases per storage area.
 
 pub mod accounts;
@@ -49,8 +53,14 @@ impl<S: Store, G: Send + Sync> Fixture for (S, G) {
 /// awaiting the factory expression. See the [module docs](crate::contract).
 #[macro_export]
 macro_rules! contract_tests {
+    (optional: $factory:expr) => {
+        $crate::contract_tests!(@list optional $factory);
+    };
     ($factory:expr) => {
-        $crate::contract_tests!(@cases $factory;
+        $crate::contract_tests!(@list required $factory);
+    };
+    (@list $mode:ident $factory:expr) => {
+        $crate::contract_tests!(@cases $mode $factory;
             accounts::users_are_found_by_username_or_email_ignoring_case,
             accounts::usernames_are_unique_ignoring_case,
             accounts::emails_are_unique_ignoring_case,
@@ -107,13 +117,20 @@ macro_rules! contract_tests {
             health::the_store_reports_durable_settings,
         );
     };
-    (@cases $factory:expr; $($area:ident :: $case:ident),* $(,)?) => {
+    (@cases $mode:ident $factory:expr; $($area:ident :: $case:ident),* $(,)?) => {
         $(
             #[tokio::test]
             async fn $case() {
-                let fixture = $factory.await;
+                let fixture = $crate::contract_tests!(@fixture $mode $factory);
                 $crate::contract::$area::$case($crate::contract::Fixture::store(&fixture)).await;
             }
         )*
     };
+    (@fixture required $factory:expr) => {
+        $factory.await
+    };
+    (@fixture optional $factory:expr) => {{
+        let Some(fixture) = $factory.await else { return };
+        fixture
+    }};
 }

@@ -1,0 +1,263 @@
+//! [`AccountStore`] on PostgreSQL: users, sessions with their refresh tokens, applications.
+//! Uniqueness (usernames and emails ignoring case) is enforced by expression indexes on
+//! `lower(...)`, so concurrent sign-ups with one name cannot both succeed; rotations and
+//! counters are single conditional `UPDATE`s, atomic without an explicit lock.
+
+use accord_core::Snowflake;
+use accord_store::{
+    AccountStore, ApplicationRecord, Credentials, RefreshRecord, SessionRecord, StoreError, StoreResult, UserRecord,
+};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use crate::PostgresStore;
+use crate::codec::{RowExt, bits, ids, opt_bits, wide};
+use crate::error::db;
+
+#[async_trait::async_trait]
+impl AccountStore for PostgresStore {
+    async fn create_user(&self, user: &UserRecord, password_hash: Option<&str>) -> StoreResult<()> {
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        insert_user(&mut conn, user, password_hash).await.map_err(db)
+    }
+
+    async fn credentials_by_login(&self, login: &str) -> StoreResult<Option<Credentials>> {
+        // A username match wins over another user's email match.
+        let row = sqlx::query(
+            "SELECT * FROM users \
+             WHERE (lower(username) = lower($1) OR lower(email) = lower($1)) AND password_hash IS NOT NULL \
+             ORDER BY lower(username) = lower($1) DESC LIMIT 1",
+        )
+        .bind(login)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let Some(row) = row else { return Ok(None) };
+        let password_hash = row.try_get("password_hash").map_err(db)?;
+        Ok(Some(Credentials { user: user_from(&row).map_err(db)?, password_hash }))
+    }
+
+    async fn user(&self, id: Snowflake) -> StoreResult<Option<UserRecord>> {
+        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+            .bind(id.as_i64())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(user_from).transpose().map_err(db)
+    }
+
+    async fn users(&self, user_ids: &[Snowflake]) -> StoreResult<Vec<UserRecord>> {
+        let rows = sqlx::query("SELECT * FROM users WHERE id = ANY($1)")
+            .bind(ids(user_ids))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn create_session(&self, session: &SessionRecord, refresh: &RefreshRecord) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT INTO sessions (id, user_id, created_ms, revoked) VALUES ($1, $2, $3, $4)")
+            .bind(session.id.as_i64())
+            .bind(session.user_id.as_i64())
+            .bind(bits(session.created_ms))
+            .bind(session.revoked)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        insert_refresh(&mut tx, refresh).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn session(&self, id: Snowflake) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
+            .bind(id.as_i64())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(session_from).transpose().map_err(db)
+    }
+
+    async fn revoke_session(&self, id: Snowflake) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET revoked = TRUE WHERE id = $1")
+            .bind(id.as_i64())
+            .execute(&self.pool)
+            .await
+            .map_err(db)
+            .map(drop)
+    }
+
+    async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshRecord>> {
+        let row = sqlx::query("SELECT * FROM refresh_tokens WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(refresh_from).transpose().map_err(db)
+    }
+
+    async fn rotate_refresh_token(&self, old_hash: &str, successor: &RefreshRecord, now_ms: u64) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        // A concurrent rotation blocks on the row lock; once the winner commits, PostgreSQL
+        // re-checks `rotated_ms IS NULL` on the new row version, so the loser updates nothing.
+        let rotated =
+            sqlx::query("UPDATE refresh_tokens SET rotated_ms = $1 WHERE token_hash = $2 AND rotated_ms IS NULL")
+                .bind(bits(now_ms))
+                .bind(old_hash)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        if rotated.rows_affected() != 1 {
+            return Ok(false);
+        }
+        insert_refresh(&mut tx, successor).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn count_refresh_replay(&self, token_hash: &str) -> StoreResult<u32> {
+        let replays: Option<i64> = sqlx::query_scalar(
+            "UPDATE refresh_tokens SET replays = replays + 1 WHERE token_hash = $1 RETURNING replays",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(replays.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))
+    }
+
+    async fn create_application(&self, app: &ApplicationRecord, bot: &UserRecord) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        insert_user(&mut tx, bot, None).await.map_err(db)?;
+        sqlx::query(
+            "INSERT INTO applications (id, owner_id, bot_user_id, name, description, icon, flags, bot_public, \
+             bot_require_code_grant) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(app.id.as_i64())
+        .bind(app.owner_id.as_i64())
+        .bind(app.bot_user_id.as_i64())
+        .bind(&app.name)
+        .bind(&app.description)
+        .bind(&app.icon)
+        .bind(bits(app.flags))
+        .bind(app.bot_public)
+        .bind(app.bot_require_code_grant)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn application(&self, id: Snowflake) -> StoreResult<Option<ApplicationRecord>> {
+        let row = sqlx::query("SELECT * FROM applications WHERE id = $1")
+            .bind(id.as_i64())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(application_from).transpose().map_err(db)
+    }
+
+    async fn application_by_bot(&self, bot_user_id: Snowflake) -> StoreResult<Option<ApplicationRecord>> {
+        let row = sqlx::query("SELECT * FROM applications WHERE bot_user_id = $1")
+            .bind(bot_user_id.as_i64())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(application_from).transpose().map_err(db)
+    }
+
+    async fn bump_token_generation(&self, bot_user_id: Snowflake) -> StoreResult<u64> {
+        let generation: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET token_generation = token_generation + 1 WHERE id = $1 RETURNING token_generation",
+        )
+        .bind(bot_user_id.as_i64())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        let generation = generation
+            .ok_or_else(|| StoreError::Internal(format!("no user {bot_user_id} to bump token generation")))?;
+        Ok(generation as u64)
+    }
+}
+
+async fn insert_user(conn: &mut PgConnection, user: &UserRecord, password_hash: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, username, global_name, email, avatar, bot, flags, token_generation, password_hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(user.id.as_i64())
+    .bind(&user.username)
+    .bind(&user.global_name)
+    .bind(&user.email)
+    .bind(&user.avatar)
+    .bind(user.bot)
+    .bind(bits(user.flags))
+    .bind(bits(user.token_generation))
+    .bind(password_hash)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+async fn insert_refresh(conn: &mut PgConnection, refresh: &RefreshRecord) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO refresh_tokens (token_hash, session_id, user_id, issued_ms, rotated_ms, replays) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&refresh.token_hash)
+    .bind(refresh.session_id.as_i64())
+    .bind(refresh.user_id.as_i64())
+    .bind(bits(refresh.issued_ms))
+    .bind(opt_bits(refresh.rotated_ms))
+    .bind(wide(refresh.replays))
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+fn user_from(row: &PgRow) -> sqlx::Result<UserRecord> {
+    Ok(UserRecord {
+        id: row.id("id")?,
+        username: row.try_get("username")?,
+        global_name: row.try_get("global_name")?,
+        email: row.try_get("email")?,
+        avatar: row.try_get("avatar")?,
+        bot: row.try_get("bot")?,
+        flags: row.bits("flags")?,
+        token_generation: row.bits("token_generation")?,
+    })
+}
+
+fn session_from(row: &PgRow) -> sqlx::Result<SessionRecord> {
+    Ok(SessionRecord {
+        id: row.id("id")?,
+        user_id: row.id("user_id")?,
+        created_ms: row.bits("created_ms")?,
+        revoked: row.try_get("revoked")?,
+    })
+}
+
+fn refresh_from(row: &PgRow) -> sqlx::Result<RefreshRecord> {
+    Ok(RefreshRecord {
+        token_hash: row.try_get("token_hash")?,
+        session_id: row.id("session_id")?,
+        user_id: row.id("user_id")?,
+        issued_ms: row.bits("issued_ms")?,
+        rotated_ms: row.opt_bits("rotated_ms")?,
+        replays: row.wide("replays")?,
+    })
+}
+
+fn application_from(row: &PgRow) -> sqlx::Result<ApplicationRecord> {
+    Ok(ApplicationRecord {
+        id: row.id("id")?,
+        owner_id: row.id("owner_id")?,
+        bot_user_id: row.id("bot_user_id")?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        icon: row.try_get("icon")?,
+        flags: row.bits("flags")?,
+        bot_public: row.try_get("bot_public")?,
+        bot_require_code_grant: row.try_get("bot_require_code_grant")?,
+    })
+}

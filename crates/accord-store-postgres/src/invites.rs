@@ -1,0 +1,123 @@
+//! [`InviteStore`] on PostgreSQL: invites, and joining a guild through one in a single
+//! transaction that locks the invite row, so concurrent joins count every use and never
+//! exceed `max_uses`.
+
+use accord_core::Snowflake;
+use accord_store::{AcceptInvite, EventDraft, InviteRecord, InviteStore, MemberRecord, StoreResult};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use crate::codec::{RowExt, bits, wide};
+use crate::error::db;
+use crate::{PostgresStore, events, members};
+
+#[async_trait::async_trait]
+impl InviteStore for PostgresStore {
+    async fn create_invite(&self, invite: &InviteRecord, events: &[EventDraft]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO invites (code, guild_id, channel_id, inviter_id, max_age, max_uses, uses, temporary, \
+             created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&invite.code)
+        .bind(invite.guild_id.as_i64())
+        .bind(invite.channel_id.as_i64())
+        .bind(invite.inviter_id.as_i64())
+        .bind(wide(invite.max_age))
+        .bind(wide(invite.max_uses))
+        .bind(wide(invite.uses))
+        .bind(invite.temporary)
+        .bind(bits(invite.created_ms))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn invite(&self, code: &str) -> StoreResult<Option<InviteRecord>> {
+        let row = sqlx::query("SELECT * FROM invites WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(invite_from).transpose().map_err(db)
+    }
+
+    async fn guild_invites(&self, guild_id: Snowflake) -> StoreResult<Vec<InviteRecord>> {
+        // COLLATE "C" orders codes byte-wise, like SQLite, whatever the database's locale.
+        let rows = sqlx::query("SELECT * FROM invites WHERE guild_id = $1 ORDER BY created_ms, code COLLATE \"C\"")
+            .bind(guild_id.as_i64())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(invite_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn delete_invite(&self, code: &str, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let deleted =
+            sqlx::query("DELETE FROM invites WHERE code = $1").bind(code).execute(&mut *tx).await.map_err(db)?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn accept_invite(
+        &self,
+        code: &str,
+        member: &MemberRecord,
+        now_ms: u64,
+        events: &[EventDraft],
+    ) -> StoreResult<AcceptInvite> {
+        let mut tx = self.write().await?;
+        // The row lock makes concurrent accepts of one invite take turns: each sees the use
+        // count its predecessor committed, and none sees an invite a predecessor used up and
+        // deleted (FOR UPDATE skips rows deleted while it waited).
+        let Some(mut invite) = select_for_update(&mut tx, code).await.map_err(db)? else {
+            return Ok(AcceptInvite::Invalid);
+        };
+        if !invite.is_usable(now_ms) || invite.guild_id != member.guild_id {
+            return Ok(AcceptInvite::Invalid);
+        }
+        if !members::insert(&mut tx, member).await.map_err(db)? {
+            return Ok(AcceptInvite::AlreadyMember(invite));
+        }
+        invite.uses += 1;
+        if invite.max_uses > 0 && invite.uses >= invite.max_uses {
+            sqlx::query("DELETE FROM invites WHERE code = $1").bind(code).execute(&mut *tx).await.map_err(db)?;
+        } else {
+            sqlx::query("UPDATE invites SET uses = $2 WHERE code = $1")
+                .bind(code)
+                .bind(wide(invite.uses))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(AcceptInvite::Joined(invite))
+    }
+}
+
+async fn select_for_update(conn: &mut PgConnection, code: &str) -> sqlx::Result<Option<InviteRecord>> {
+    let row = sqlx::query("SELECT * FROM invites WHERE code = $1 FOR UPDATE").bind(code).fetch_optional(conn).await?;
+    row.as_ref().map(invite_from).transpose()
+}
+
+fn invite_from(row: &PgRow) -> sqlx::Result<InviteRecord> {
+    Ok(InviteRecord {
+        code: row.try_get("code")?,
+        guild_id: row.id("guild_id")?,
+        channel_id: row.id("channel_id")?,
+        inviter_id: row.id("inviter_id")?,
+        max_age: row.wide("max_age")?,
+        max_uses: row.wide("max_uses")?,
+        uses: row.wide("uses")?,
+        temporary: row.try_get("temporary")?,
+        created_ms: row.bits("created_ms")?,
+    })
+}

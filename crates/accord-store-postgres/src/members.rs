@@ -1,0 +1,126 @@
+//! [`MemberStore`] on PostgreSQL: memberships keyed by (guild, user), role ids as BIGINT[].
+//! Joining is `INSERT ... ON CONFLICT DO NOTHING`, so concurrent joins of one user add one row.
+
+use accord_core::Snowflake;
+use accord_store::{EventDraft, MemberRecord, MemberStore, StoreResult};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use crate::codec::{RowExt, bits, ids, opt_bits, wide};
+use crate::error::db;
+use crate::{PostgresStore, events};
+
+#[async_trait::async_trait]
+impl MemberStore for PostgresStore {
+    async fn add_member(&self, member: &MemberRecord, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        if !insert(&mut tx, member).await.map_err(db)? {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn member(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<MemberRecord>> {
+        let row = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id = $2")
+            .bind(guild_id.as_i64())
+            .bind(user_id.as_i64())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(member_from).transpose().map_err(db)
+    }
+
+    async fn members(
+        &self,
+        guild_id: Snowflake,
+        after: Option<Snowflake>,
+        limit: u32,
+    ) -> StoreResult<Vec<MemberRecord>> {
+        let rows = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3")
+            .bind(guild_id.as_i64())
+            .bind(after.map_or(0, Snowflake::as_i64))
+            .bind(wide(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(member_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn update_member(&self, member: &MemberRecord, events: &[EventDraft]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        let updated = sqlx::query(
+            "UPDATE members SET nick = $3, roles = $4, deaf = $5, mute = $6, flags = $7, \
+             communication_disabled_until_ms = $8 WHERE guild_id = $1 AND user_id = $2",
+        )
+        .bind(member.guild_id.as_i64())
+        .bind(member.user_id.as_i64())
+        .bind(&member.nick)
+        .bind(ids(&member.roles))
+        .bind(member.deaf)
+        .bind(member.mute)
+        .bind(bits(member.flags))
+        .bind(opt_bits(member.communication_disabled_until_ms))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            return Ok(());
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn remove_member(&self, guild_id: Snowflake, user_id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query("DELETE FROM members WHERE guild_id = $1 AND user_id = $2")
+            .bind(guild_id.as_i64())
+            .bind(user_id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+}
+
+/// Inserts a member unless already one; returns whether it was inserted. A concurrent insert
+/// of the same member is waited for, and then this one does nothing.
+pub(crate) async fn insert(conn: &mut PgConnection, member: &MemberRecord) -> sqlx::Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO members (guild_id, user_id, nick, roles, joined_ms, deaf, mute, flags, \
+         communication_disabled_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (guild_id, user_id) DO NOTHING",
+    )
+    .bind(member.guild_id.as_i64())
+    .bind(member.user_id.as_i64())
+    .bind(&member.nick)
+    .bind(ids(&member.roles))
+    .bind(bits(member.joined_ms))
+    .bind(member.deaf)
+    .bind(member.mute)
+    .bind(bits(member.flags))
+    .bind(opt_bits(member.communication_disabled_until_ms))
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+fn member_from(row: &PgRow) -> sqlx::Result<MemberRecord> {
+    Ok(MemberRecord {
+        guild_id: row.id("guild_id")?,
+        user_id: row.id("user_id")?,
+        nick: row.try_get("nick")?,
+        roles: row.ids("roles")?,
+        joined_ms: row.bits("joined_ms")?,
+        deaf: row.try_get("deaf")?,
+        mute: row.try_get("mute")?,
+        flags: row.bits("flags")?,
+        communication_disabled_until_ms: row.opt_bits("communication_disabled_until_ms")?,
+    })
+}

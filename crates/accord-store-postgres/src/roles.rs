@@ -1,0 +1,130 @@
+//! [`RoleStore`] on PostgreSQL: guild roles; deleting one also strips it from members' role
+//! lists and from channel overwrites, in the same transaction.
+
+use accord_core::Snowflake;
+use accord_store::{EventDraft, RoleRecord, RoleStore, StoreResult};
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use crate::codec::{RowExt, bits, wide};
+use crate::error::db;
+use crate::{PostgresStore, events};
+
+#[async_trait::async_trait]
+impl RoleStore for PostgresStore {
+    async fn create_role(&self, role: &RoleRecord, events: &[EventDraft]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        insert(&mut tx, role).await.map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn guild_roles(&self, guild_id: Snowflake) -> StoreResult<Vec<RoleRecord>> {
+        let rows = sqlx::query("SELECT * FROM roles WHERE guild_id = $1 ORDER BY position, id")
+            .bind(guild_id.as_i64())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(role_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn update_roles(&self, roles: &[RoleRecord], events: &[EventDraft]) -> StoreResult<()> {
+        // Rows are locked in id order, whatever order they were given in, so two concurrent
+        // reorderings of the same roles queue instead of deadlocking.
+        let mut ordered: Vec<&RoleRecord> = roles.iter().collect();
+        ordered.sort_by_key(|role| role.id);
+        let mut tx = self.write().await?;
+        let mut changed = 0;
+        for role in ordered {
+            let updated = sqlx::query(
+                "UPDATE roles SET name = $3, color = $4, hoist = $5, position = $6, permissions = $7, managed = $8, \
+                 mentionable = $9 WHERE id = $1 AND guild_id = $2",
+            )
+            .bind(role.id.as_i64())
+            .bind(role.guild_id.as_i64())
+            .bind(&role.name)
+            .bind(wide(role.color))
+            .bind(role.hoist)
+            .bind(role.position)
+            .bind(bits(role.permissions))
+            .bind(role.managed)
+            .bind(role.mentionable)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+            changed += updated.rows_affected();
+        }
+        if changed == 0 {
+            return Ok(());
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn delete_role(&self, guild_id: Snowflake, role_id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query("DELETE FROM roles WHERE id = $1 AND guild_id = $2")
+            .bind(role_id.as_i64())
+            .bind(guild_id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        // array_remove keeps the order of the other roles. A member row that another
+        // transaction is editing is waited for and then stripped in its committed version.
+        sqlx::query("UPDATE members SET roles = array_remove(roles, $2) WHERE guild_id = $1 AND $2 = ANY(roles)")
+            .bind(guild_id.as_i64())
+            .bind(role_id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "DELETE FROM channel_overwrites WHERE target_id = $1 AND kind = 0 \
+             AND channel_id IN (SELECT id FROM channels WHERE guild_id = $2)",
+        )
+        .bind(role_id.as_i64())
+        .bind(guild_id.as_i64())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+}
+
+/// Inserts a role.
+pub(crate) async fn insert(conn: &mut PgConnection, role: &RoleRecord) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO roles (id, guild_id, name, color, hoist, position, permissions, managed, mentionable) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(role.id.as_i64())
+    .bind(role.guild_id.as_i64())
+    .bind(&role.name)
+    .bind(wide(role.color))
+    .bind(role.hoist)
+    .bind(role.position)
+    .bind(bits(role.permissions))
+    .bind(role.managed)
+    .bind(role.mentionable)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+fn role_from(row: &PgRow) -> sqlx::Result<RoleRecord> {
+    Ok(RoleRecord {
+        id: row.id("id")?,
+        guild_id: row.id("guild_id")?,
+        name: row.try_get("name")?,
+        color: row.wide("color")?,
+        hoist: row.try_get("hoist")?,
+        position: row.try_get("position")?,
+        permissions: row.bits("permissions")?,
+        managed: row.try_get("managed")?,
+        mentionable: row.try_get("mentionable")?,
+    })
+}

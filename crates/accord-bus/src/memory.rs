@@ -1,80 +1,203 @@
-//! The in-process bus: a bounded broadcast channel. A subscriber that falls more than the
-//! capacity behind is told it lagged rather than holding memory hostage.
+//! The in-process bus of the embedded mode: a bounded broadcast channel, a ring of recent
+//! events as the replay log, and session resume state in a map. A subscriber that falls more
+//! than the channel's capacity behind is told it lagged rather than holding memory hostage.
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
+use accord_core::Snowflake;
 use accord_store::EventDraft;
 use tokio::sync::broadcast;
 
-use crate::{Bus, PublishError, RecvError, Subscription};
+use crate::topic::topics_of;
+use crate::{Bus, BusError, Delivery, Position, RecvError, ReplayError, Subscription, Topic};
 
 /// Events a subscriber may fall behind before it is told it lagged.
 const CAPACITY: usize = 16_384;
+/// Events the replay ring holds.
+const LOG_CAPACITY: usize = 65_536;
 
-#[derive(Debug, Clone)]
+/// Saved session states by id, with when they were saved.
+type Sessions = HashMap<String, (Instant, Vec<u8>)>;
+
+#[derive(Clone)]
 pub struct MemoryBus {
     /// Sender side; subscribers are made from it.
-    sender: broadcast::Sender<Arc<EventDraft>>,
+    sender: broadcast::Sender<Delivery>,
+    /// The log, also the order of publishing: positions are handed out under this lock.
+    log: Arc<Mutex<Log>>,
+    /// Session resume states and when they were saved.
+    sessions: Arc<Mutex<Sessions>>,
+    /// How long a saved session state is kept.
+    session_ttl: Duration,
+}
+
+#[derive(Default)]
+struct Log {
+    ring: VecDeque<Delivery>,
+    last: Position,
+    /// Ids in the ring, so a relay's retry of an event is not delivered twice.
+    ids: HashSet<Snowflake>,
 }
 
 impl Default for MemoryBus {
     fn default() -> Self {
-        Self { sender: broadcast::channel(CAPACITY).0 }
+        Self::new(Duration::from_secs(300))
+    }
+}
+
+impl MemoryBus {
+    /// A bus whose saved session states expire after `session_ttl`.
+    pub fn new(session_ttl: Duration) -> Self {
+        Self { sender: broadcast::channel(CAPACITY).0, log: Arc::default(), sessions: Arc::default(), session_ttl }
+    }
+
+    fn log(&self) -> MutexGuard<'_, Log> {
+        self.log.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn sessions(&self) -> MutexGuard<'_, Sessions> {
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        let ttl = self.session_ttl;
+        sessions.retain(|_, (saved, _)| saved.elapsed() < ttl);
+        sessions
+    }
+
+    fn subscription(&self, topics: Option<HashMap<Topic, Position>>) -> Box<dyn Subscription> {
+        let log = self.log();
+        let receiver = self.sender.subscribe();
+        Box::new(MemorySubscription { receiver, topics, position: log.last, log: self.log.clone() })
     }
 }
 
 #[async_trait::async_trait]
 impl Bus for MemoryBus {
-    async fn publish(&self, event: Arc<EventDraft>) -> Result<(), PublishError> {
+    async fn publish(&self, event: Arc<EventDraft>) -> Result<(), BusError> {
+        let mut log = self.log();
+        if !log.ids.insert(event.id) {
+            return Ok(());
+        }
+        log.last += 1;
+        let delivery = Delivery { position: log.last, event };
+        log.ring.push_back(delivery.clone());
+        if log.ring.len() > LOG_CAPACITY
+            && let Some(old) = log.ring.pop_front()
+        {
+            log.ids.remove(&old.event.id);
+        }
         // No subscribers is not an error: the event is committed and nobody is listening.
-        let _ = self.sender.send(event);
+        let _ = self.sender.send(delivery);
         Ok(())
     }
 
-    fn subscribe(&self) -> Box<dyn Subscription> {
-        Box::new(MemorySubscription(self.sender.subscribe()))
+    async fn log_end(&self) -> Result<Position, BusError> {
+        Ok(self.log().last)
+    }
+
+    async fn subscribe(&self) -> Result<Box<dyn Subscription>, BusError> {
+        Ok(self.subscription(None))
+    }
+
+    async fn subscribe_topics(&self) -> Result<Box<dyn Subscription>, BusError> {
+        Ok(self.subscription(Some(HashMap::new())))
+    }
+
+    async fn replay(
+        &self,
+        after: Position,
+        until: Position,
+        topics: &[Topic],
+        limit: usize,
+    ) -> Result<Vec<Delivery>, ReplayError> {
+        let log = self.log();
+        let oldest = log.ring.front().map_or(log.last + 1, |d| d.position);
+        if after + 1 < oldest && after < log.last {
+            return Err(ReplayError::Expired);
+        }
+        let wanted: HashSet<Topic> = topics.iter().copied().collect();
+        let found: Vec<Delivery> = log
+            .ring
+            .iter()
+            .filter(|d| d.position > after && d.position <= until)
+            .filter(|d| topics_of(&d.event).iter().any(|t| wanted.contains(t)))
+            .cloned()
+            .collect();
+        if found.len() > limit {
+            return Err(ReplayError::Expired);
+        }
+        Ok(found)
+    }
+
+    async fn save_session(&self, session_id: &str, state: &[u8]) -> Result<(), BusError> {
+        self.sessions().insert(session_id.to_owned(), (Instant::now(), state.to_vec()));
+        Ok(())
+    }
+
+    async fn load_session(&self, session_id: &str) -> Result<Option<Vec<u8>>, BusError> {
+        Ok(self.sessions().get(session_id).map(|(_, state)| state.clone()))
+    }
+
+    async fn remove_session(&self, session_id: &str) -> Result<(), BusError> {
+        self.sessions().remove(session_id);
+        Ok(())
     }
 }
 
-struct MemorySubscription(broadcast::Receiver<Arc<EventDraft>>);
+struct MemorySubscription {
+    receiver: broadcast::Receiver<Delivery>,
+    /// Followed topics, each with the position after which its events are wanted; `None`
+    /// follows everything.
+    topics: Option<HashMap<Topic, Position>>,
+    position: Position,
+    /// The bus's log, for where it ends now.
+    log: Arc<Mutex<Log>>,
+}
 
 #[async_trait::async_trait]
 impl Subscription for MemorySubscription {
-    async fn next(&mut self) -> Result<Arc<EventDraft>, RecvError> {
-        self.0.recv().await.map_err(|e| match e {
-            broadcast::error::RecvError::Lagged(n) => RecvError::Lagged(n),
-            broadcast::error::RecvError::Closed => RecvError::Closed,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use accord_core::Snowflake;
-
-    fn event(n: u64) -> Arc<EventDraft> {
-        Arc::new(EventDraft {
-            id: Snowflake::new(n).unwrap(),
-            name: "TEST".into(),
-            guild_id: None,
-            channel_id: None,
-            user_ids: vec![],
-            data: "{}".into(),
-        })
-    }
-
-    #[tokio::test]
-    async fn every_subscriber_gets_every_event_in_order() {
-        let bus = MemoryBus::default();
-        let (mut a, mut b) = (bus.subscribe(), bus.subscribe());
-        for n in 1..=3 {
-            bus.publish(event(n)).await.unwrap();
-        }
-        for sub in [&mut a, &mut b] {
-            for n in 1..=3 {
-                assert_eq!(sub.next().await.unwrap().id.get(), n);
+    async fn next(&mut self) -> Result<Delivery, RecvError> {
+        loop {
+            let delivery = self.receiver.recv().await.map_err(|e| match e {
+                broadcast::error::RecvError::Lagged(n) => RecvError::Lagged(n),
+                broadcast::error::RecvError::Closed => RecvError::Closed,
+            })?;
+            if delivery.position <= self.position {
+                continue;
+            }
+            self.position = delivery.position;
+            let wanted = match &self.topics {
+                None => true,
+                Some(topics) => topics_of(&delivery.event)
+                    .iter()
+                    .any(|t| topics.get(t).is_some_and(|from| delivery.position > *from)),
+            };
+            if wanted {
+                return Ok(delivery);
             }
         }
+    }
+
+    async fn follow(&mut self, topics: &[Topic], from: Option<Position>) -> Result<(), BusError> {
+        let from = from.unwrap_or_else(|| self.log.lock().unwrap_or_else(|p| p.into_inner()).last);
+        if let Some(followed) = self.topics.as_mut() {
+            for topic in topics {
+                followed.entry(*topic).or_insert(from);
+            }
+        }
+        Ok(())
+    }
+
+    async fn unfollow(&mut self, topics: &[Topic]) -> Result<(), BusError> {
+        if let Some(followed) = self.topics.as_mut() {
+            for topic in topics {
+                followed.remove(topic);
+            }
+        }
+        Ok(())
+    }
+
+    fn position(&self) -> Position {
+        self.position
     }
 }

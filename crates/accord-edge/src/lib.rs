@@ -4,7 +4,7 @@
 //!
 //! Parts: [`config`], [`authenticate`] (tokens to a [`accord_service::Principal`]),
 //! [`client_address`] (the client behind trusted proxies),
-//! [`rate_limit`] (per-address windows with Discord's headers), [`health`].
+//! [`rate_limit`] (per-address windows in the shared state, with Discord's headers), [`health`].
 
 pub mod authenticate;
 pub mod client_address;
@@ -28,7 +28,7 @@ pub use config::EdgeConfig;
 /// Fails only on a malformed `trusted_proxies` entry.
 pub fn app(ctx: ServiceContext, config: EdgeConfig, api: Router, top_level: Router) -> Result<Router, String> {
     let trusted = Arc::new(client_address::TrustedProxies::parse(&config.trusted_proxies)?);
-    let limiter = Arc::new(rate_limit::AuthLimiter::new(config.auth_attempts_per_minute));
+    let limiter = Arc::new(rate_limit::AuthLimiter::new(config.auth_attempts_per_minute, ctx.kv.clone()));
     let api = api
         .layer(middleware::from_fn_with_state(limiter, rate_limit::limit_auth_attempts))
         .layer(middleware::from_fn_with_state(ctx.clone(), authenticate::authenticate))

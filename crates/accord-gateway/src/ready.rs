@@ -1,5 +1,7 @@
 //! What a session gets when it identifies: READY, then one full GUILD_CREATE per guild.
 
+use std::collections::HashMap;
+
 use accord_core::Snowflake;
 use accord_service::{ServiceContext, render, snapshot};
 use accord_store::{StoreResult, UserRecord};
@@ -41,11 +43,12 @@ pub fn ready(
     ready
 }
 
-/// Online users checked for membership per guild when presences are asked for.
-const ONLINE_SCAN: usize = 1000;
+/// Members (lowest ids first) whose presences GUILD_CREATE looks up when presences are asked for.
+const PRESENCE_SCAN: u32 = 1000;
 
 /// The GUILD_CREATE `d` for one guild. Its members are the user, plus the online members and
-/// their presences when the session asked for presences (the rest come through op 8).
+/// their presences when the session asked for presences (the rest come through op 8). When
+/// the shared state is unavailable, nobody else shows as online.
 pub async fn guild_create(
     ctx: &ServiceContext,
     presence: &PresenceBook,
@@ -62,11 +65,16 @@ pub async fn guild_create(
     let channels = store.guild_channels(guild_id).await?;
     let mut online = Vec::new();
     if identity.wants(intents::GUILD_PRESENCES) {
-        for (user_id, status) in presence.online(ONLINE_SCAN) {
-            let (Some(m), Some(u)) = (store.member(guild_id, user_id).await?, store.user(user_id).await?) else {
-                continue;
-            };
-            online.push(((m, u), status));
+        let members = store.members(guild_id, None, PRESENCE_SCAN).await?;
+        let ids: Vec<Snowflake> = members.iter().map(|m| m.user_id).collect();
+        let presences = presence.online(&ids).await;
+        let online_ids: Vec<Snowflake> = ids.into_iter().filter(|id| presences.get(*id).is_some()).collect();
+        let mut users: HashMap<Snowflake, UserRecord> =
+            store.users(&online_ids).await?.into_iter().map(|u| (u.id, u)).collect();
+        for m in members {
+            if let (Some(p), Some(u)) = (presences.get(m.user_id), users.remove(&m.user_id)) {
+                online.push(((m, u), p.clone()));
+            }
         }
     }
     let others: Vec<_> = online.iter().map(|(pair, _)| pair.clone()).collect();

@@ -1,5 +1,5 @@
 //! The handles a service is given by the composition root. No globals: handlers reach the
-//! store, id generator and keys through this value.
+//! store, id generator, keys, bus and shared state through this value.
 
 use std::sync::Arc;
 
@@ -18,6 +18,10 @@ pub struct ServiceContext {
     pub outbox: OutboxSignal,
     /// For ephemeral events (typing) that are not stored and so skip the outbox.
     pub bus: accord_bus::BusHandle,
+    /// Shared ephemeral state (rate limits, presence, caches): in memory in one process, Redis
+    /// in a cluster. It may be unavailable; each caller has its documented fallback (auth
+    /// limits fail closed, slowmode and typing fail open, presence degrades to offline).
+    pub kv: accord_kv::KvHandle,
 }
 
 impl ServiceContext {

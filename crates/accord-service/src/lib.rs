@@ -1,6 +1,7 @@
 //! What every Accord service crate shares, so that each service is only its routes:
 //!
-//! - [`context`]: [`ServiceContext`], the handles a service is given (store, ids, tokens, outbox signal).
+//! - [`context`]: [`ServiceContext`], the handles a service is given (store, ids, tokens, outbox signal,
+//!   bus, shared state).
 //! - [`principal`]: who is calling, as the edge authenticated them.
 //! - [`extract`]: JSON, path and query extractors that fail with Discord's error bodies.
 //! - [`error`]: [`ApiError`] and its one `IntoResponse`.

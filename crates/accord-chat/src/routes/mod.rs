@@ -7,7 +7,7 @@ mod typing;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub fn router() -> Router<crate::ChatState> {
+pub fn router() -> Router<accord_service::ServiceContext> {
     Router::new()
         .route("/channels/{channel_id}/messages", get(messages::list).post(send::create))
         .route(

@@ -9,12 +9,9 @@ use accord_store::{CreatedMessage, MessageRecord, MessageReference};
 use axum::extract::State;
 use serde::Deserialize;
 
-use std::sync::Arc;
-
 use crate::content::MessageContent;
 use crate::error::ChatError;
-use crate::slowmode::Slowmode;
-use crate::{events, mentions};
+use crate::{events, mentions, slowmode};
 
 /// Channel types that hold messages: text, voice (its text chat), announcement, stage.
 const MESSAGE_KINDS: [u8; 4] = [0, 2, 5, 13];
@@ -120,7 +117,6 @@ pub(super) async fn effective_mentions(
 /// `POST /channels/{channel.id}/messages` — SEND_MESSAGES (READ_MESSAGE_HISTORY for replies).
 pub async fn create(
     State(ctx): State<ServiceContext>,
-    State(slowmode): State<Arc<Slowmode>>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
     Json(body): Json<CreateMessage>,
@@ -156,15 +152,16 @@ pub async fn create(
         }
     };
     let channel = &access.channel;
-    slowmode
-        .try_send(
-            channel_id,
-            caller.user_id,
-            channel.rate_limit_per_user,
-            access.permissions,
-            nonce.as_deref().filter(|_| enforced_nonce),
-        )
-        .map_err(ChatError::Slowmode)?;
+    slowmode::try_send(
+        ctx.kv.as_ref(),
+        channel_id,
+        caller.user_id,
+        channel.rate_limit_per_user,
+        access.permissions,
+        nonce.as_deref().filter(|_| enforced_nonce),
+    )
+    .await
+    .map_err(ChatError::Slowmode)?;
     let (mention_user_ids, mention_role_ids, mention_everyone) =
         effective_mentions(&ctx, &access, &content, body.allowed_mentions.as_ref()).await?;
     let record = MessageRecord {

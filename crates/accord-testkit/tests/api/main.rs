@@ -19,4 +19,5 @@ mod outbox;
 mod overwrites;
 mod roles;
 mod slowmode;
+mod typing;
 mod users;

@@ -1,0 +1,90 @@
+//! The contract suite: every behaviour of the shared state written once as an async function
+//! over `&dyn Kv`, and [`contract_tests!`](crate::contract_tests) to instantiate all of them
+//! as named `#[tokio::test]`s for one backend.
+//!
+//! A backend's test file is one line:
+//!
+//! ```ignore
+//! accord_kv::contract_tests!(async { make_fresh_kv().await });
+//! ```
+//!
+//! The factory runs once per test and yields a [`Fixture`]: a kv, a `(kv, guard)` pair whose
+//! guard lives as long as the test, or an `Option` of either, where `None` skips the case
+//! (a backend whose server is not configured; the factory says so on stderr). The calling
+//! crate needs `tokio` (with `macros` and `rt`) for `#[tokio::test]`.
+//!
+//! Cases use their own keys and wall-clock waits of a few hundred milliseconds for expiry.
+
+pub mod cache;
+pub mod health;
+pub mod presence;
+pub mod rate_limit;
+
+use crate::Kv;
+
+/// What a backend's factory yields: something that holds a fresh kv for one test, or nothing
+/// when the case is to be skipped.
+pub trait Fixture: Send + Sync {
+    fn kv(&self) -> Option<&dyn Kv>;
+}
+
+impl<K: Kv> Fixture for K {
+    fn kv(&self) -> Option<&dyn Kv> {
+        Some(self)
+    }
+}
+
+/// A kv and a guard that must outlive it.
+impl<K: Kv, G: Send + Sync> Fixture for (K, G) {
+    fn kv(&self) -> Option<&dyn Kv> {
+        Some(&self.0)
+    }
+}
+
+/// A fixture, or none to skip the case.
+impl<F: Fixture> Fixture for Option<F> {
+    fn kv(&self) -> Option<&dyn Kv> {
+        self.as_ref().and_then(Fixture::kv)
+    }
+}
+
+/// Expands to one `#[tokio::test]` per contract case, each running on a fresh kv made by
+/// awaiting the factory expression. See the [module docs](crate::contract).
+#[macro_export]
+macro_rules! contract_tests {
+    ($factory:expr) => {
+        $crate::contract_tests!(@cases $factory;
+            rate_limit::a_window_allows_its_limit_then_refuses,
+            rate_limit::keys_have_separate_windows,
+            rate_limit::a_window_reopens_once_it_has_passed,
+            rate_limit::the_reset_counts_down_from_the_first_hit,
+            rate_limit::concurrent_hits_never_exceed_the_limit,
+            rate_limit::a_zero_limit_refuses_every_hit,
+            presence::a_set_value_is_read_back_and_the_previous_one_returned,
+            presence::users_without_a_claim_read_as_none_in_order,
+            presence::a_user_stays_online_until_the_last_holder_clears,
+            presence::an_unrenewed_claim_expires,
+            presence::an_expired_claim_does_not_keep_the_user_online,
+            presence::refreshing_renews_claims_and_keeps_the_current_value,
+            presence::refreshing_restores_a_vanished_value,
+            presence::clearing_a_user_without_claims_reports_offline,
+            cache::set_if_absent_stores_only_the_first_value,
+            cache::set_replaces_the_value,
+            cache::entries_expire_after_their_ttl,
+            cache::missing_keys_read_as_none,
+            cache::concurrent_set_if_absent_stores_exactly_once,
+            cache::areas_do_not_share_keys,
+            health::the_backend_answers_a_ping,
+        );
+    };
+    (@cases $factory:expr; $($area:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let fixture = $factory.await;
+                let Some(kv) = $crate::contract::Fixture::kv(&fixture) else { return };
+                $crate::contract::$area::$case(kv).await;
+            }
+        )*
+    };
+}

@@ -129,7 +129,7 @@ async fn invites_and_applications_parse() {
 async fn event_payloads_parse() {
     let server = TestServer::spawn().await;
     let (alice, bob) = (server.user("alice").await, server.user("bob").await);
-    let mut events = server.events();
+    let mut events = server.events().await;
     let (guild_id, channel_id) = populated_guild(&alice, &bob).await;
     let created = events.expect("GUILD_CREATE").await;
     match parses::<GuildCreate>("GUILD_CREATE", &created.data) {

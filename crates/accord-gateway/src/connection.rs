@@ -225,7 +225,9 @@ impl Connection {
             (op::REQUEST_GUILD_MEMBERS, Phase::Active { session, .. }) => {
                 let session = session.clone();
                 let request = serde_json::from_value(frame.d).map_err(|_| Exit::Close(Close::DecodeError))?;
-                members::request(&self.gw.ctx, &self.gw.presence, &session, request).await.map_err(Exit::Close)?;
+                let frames =
+                    members::request(&self.gw.ctx, &self.gw.presence, &session, request).await.map_err(Exit::Close)?;
+                self.gw.hub.push_local(session, frames).await;
                 self.flush().await
             }
             // Voice arrives with the voice issue; until then a voice state update is accepted and ignored.

@@ -6,11 +6,13 @@
 //!
 //! Parts: [`config`]; [`protocol`] (opcodes, close codes, frames, client payloads);
 //! [`intents`]; [`session`] (a session's sequence-numbered replay ring and outbound queue);
-//! [`hub`] (registry and fan-out) with [`guild_cache`]; [`connection`] (one WebSocket);
+//! [`hub`] (registry and fan-out) with [`guild_cache`]; [`checkpoint`] (what another node
+//! needs to take a session over); [`connection`] (one WebSocket);
 //! [`ready`] (READY and the GUILD_CREATE snapshots); [`presence`]; [`members`] (op 8);
 //! [`views`] (serialise once per event and view); [`compress`] (zlib-stream, zstd-stream);
 //! [`metrics`]; [`routes`] (`/gateway`, `/gateway/bot`).
 
+pub mod checkpoint;
 pub mod compress;
 pub mod config;
 pub mod connection;
@@ -53,13 +55,13 @@ pub struct Gateway {
 impl Gateway {
     /// Starts the hub, which subscribes to the bus now: events published from here on reach
     /// the sessions that connect.
-    pub fn start(ctx: ServiceContext, config: GatewayConfig) -> Self {
+    pub async fn start(ctx: ServiceContext, config: GatewayConfig) -> Result<Self, accord_bus::BusError> {
         let metrics = Arc::new(GatewayMetrics::default());
-        let presence = presence::PresenceBook::default();
-        let hub = hub::Hub::spawn(ctx.clone(), presence.clone(), metrics.clone(), config.resume_window_secs);
+        let presence = presence::PresenceBook::start(ctx.kv.clone());
+        let hub = hub::Hub::spawn(ctx.clone(), presence.clone(), metrics.clone(), config.resume_window_secs).await?;
         let (closer, closing) = watch::channel(false);
         let boot: Arc<str> = Arc::from(format!("{:08x}", rand::random::<u32>()));
-        Self { ctx, config: Arc::new(config), hub, presence, metrics, boot, closing, closer: Arc::new(closer) }
+        Ok(Self { ctx, config: Arc::new(config), hub, presence, metrics, boot, closing, closer: Arc::new(closer) })
     }
 
     /// `GET /gateway` and `GET /gateway/bot`, relative to the API root.

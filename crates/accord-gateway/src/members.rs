@@ -9,7 +9,7 @@ use accord_store::{MemberRecord, StoreResult, UserRecord};
 use serde_json::{Value, json};
 
 use crate::intents;
-use crate::presence::PresenceBook;
+use crate::presence::{PresenceBook, Presences};
 use crate::protocol::{Close, RequestGuildMembers, dispatch_head};
 use crate::session::Session;
 
@@ -18,13 +18,14 @@ const CHUNK: usize = 1000;
 const MAX_SELECTED: usize = 100;
 const MAX_NONCE_BYTES: usize = 32;
 
-/// Answers a request on `session`; a request the session's intents do not allow closes it.
+/// The GUILD_MEMBERS_CHUNK dispatches answering a request on `session` (the hub queues
+/// them); a request the session's intents do not allow closes it.
 pub async fn request(
     ctx: &ServiceContext,
     presence: &PresenceBook,
     session: &Session,
     request: RequestGuildMembers,
-) -> Result<(), Close> {
+) -> Result<Vec<Arc<str>>, Close> {
     let identity = &session.identity;
     let wants_presences = request.presences.unwrap_or(false);
     let full_list = request.user_ids.is_none() && request.query.as_deref().unwrap_or("").is_empty();
@@ -35,6 +36,7 @@ pub async fn request(
     }
     let nonce = request.nonce.filter(|n| n.len() <= MAX_NONCE_BYTES);
     let user_ids = request.user_ids.map(|u| u.into_vec());
+    let mut frames = Vec::new();
     for guild_id in request.guild_id.into_vec() {
         let member_of = ctx.store.member(guild_id, identity.user_id).await.map_err(|_| Close::UnknownError)?;
         if member_of.is_none() {
@@ -45,9 +47,15 @@ pub async fn request(
             None => by_query(ctx, guild_id, request.query.as_deref().unwrap_or(""), request.limit.unwrap_or(0)).await,
         }
         .map_err(|_| Close::UnknownError)?;
-        send_chunks(session, guild_id, &members, &not_found, wants_presences.then_some(presence), nonce.as_deref());
+        let presences = if wants_presences {
+            let ids: Vec<Snowflake> = members.iter().map(|(_, u)| u.id).collect();
+            Some(presence.online(&ids).await)
+        } else {
+            None
+        };
+        frames.extend(chunks(guild_id, &members, &not_found, presences.as_ref(), nonce.as_deref()));
     }
-    Ok(())
+    Ok(frames)
 }
 
 async fn by_ids(
@@ -104,17 +112,17 @@ async fn by_query(
     Ok((out, Vec::new()))
 }
 
-fn send_chunks(
-    session: &Session,
+fn chunks(
     guild_id: Snowflake,
     members: &[(MemberRecord, UserRecord)],
     not_found: &[Snowflake],
-    presence: Option<&PresenceBook>,
+    presence: Option<&Presences>,
     nonce: Option<&str>,
-) {
+) -> Vec<Arc<str>> {
     let chunks: Vec<&[(MemberRecord, UserRecord)]> =
         if members.is_empty() { vec![&[]] } else { members.chunks(CHUNK).collect() };
     let count = chunks.len();
+    let mut frames = Vec::with_capacity(count);
     for (index, chunk) in chunks.into_iter().enumerate() {
         let mut data = json!({
             "guild_id": guild_id,
@@ -137,6 +145,7 @@ fn send_chunks(
         if let Some(nonce) = nonce {
             data["nonce"] = json!(nonce);
         }
-        session.push_direct(Arc::from(dispatch_head("GUILD_MEMBERS_CHUNK", &data.to_string())));
+        frames.push(Arc::from(dispatch_head("GUILD_MEMBERS_CHUNK", &data.to_string())));
     }
+    frames
 }

@@ -8,6 +8,7 @@
 //! frames for the resume window, up to the retention bound.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -59,6 +60,9 @@ impl From<&GatewayConfig> for Limits {
 
 pub struct Session {
     pub identity: Identity,
+    /// The event-log position its dispatches start after: what came before is in its
+    /// snapshot (READY) or its checkpoint. Set once, by the hub, at registration.
+    start: AtomicU64,
     limits: Limits,
     state: Mutex<State>,
     /// Wakes the attached connection when frames or a close are waiting.
@@ -91,6 +95,33 @@ struct State {
     close: Option<Close>,
     /// No longer resumable: ended by the client, or frames were lost while detached.
     ended: bool,
+    /// The highest sequence number the client has acknowledged with a heartbeat: a resume
+    /// on another node starts from a checkpoint at or before it.
+    acked: u64,
+}
+
+impl State {
+    /// Empty, detached, with `seq` the last sequence number already used.
+    fn starting_after(seq: u64) -> Self {
+        let next = seq + 1;
+        State {
+            ring: VecDeque::new(),
+            first_seq: next,
+            next_seq: next,
+            floor: next,
+            cursor: next,
+            exempt_until: next,
+            queued_bytes: 0,
+            control: VecDeque::new(),
+            held: None,
+            attached: None,
+            generation: 0,
+            detached_at: None,
+            close: None,
+            ended: false,
+            acked: seq,
+        }
+    }
 }
 
 /// What a connection writes next.
@@ -115,23 +146,29 @@ impl Session {
     /// A new session, attached to the connection that identified it, holding dispatches
     /// until [`Session::release`].
     pub fn new(identity: Identity, limits: Limits) -> (Arc<Self>, u64) {
-        let state = State {
-            ring: VecDeque::new(),
-            first_seq: 1,
-            next_seq: 1,
-            floor: 1,
-            cursor: 1,
-            exempt_until: 1,
-            queued_bytes: 0,
-            control: VecDeque::new(),
-            held: Some(Vec::new()),
-            attached: Some(1),
-            generation: 1,
-            detached_at: None,
-            close: None,
-            ended: false,
-        };
-        (Arc::new(Self { identity, limits, state: Mutex::new(state), wake: Notify::new() }), 1)
+        let mut state = State::starting_after(0);
+        state.held = Some(Vec::new());
+        state.attached = Some(1);
+        state.generation = 1;
+        (
+            Arc::new(Self {
+                identity,
+                start: AtomicU64::new(0),
+                limits,
+                state: Mutex::new(state),
+                wake: Notify::new(),
+            }),
+            1,
+        )
+    }
+
+    /// A session taken over from another node, detached, whose next frame is `seq + 1`: the
+    /// frames replayed into it and then [`Session::resume`] make it whole.
+    pub fn adopted(identity: Identity, limits: Limits, seq: u64) -> Arc<Self> {
+        let mut state = State::starting_after(seq);
+        state.detached_at = Some(Instant::now());
+        state.acked = seq;
+        Arc::new(Self { identity, start: AtomicU64::new(0), limits, state: Mutex::new(state), wake: Notify::new() })
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -243,6 +280,7 @@ impl Session {
     pub fn acknowledge(&self, seq: u64) {
         let mut st = self.state();
         let upto = seq.min(st.cursor.saturating_sub(1));
+        st.acked = st.acked.max(upto);
         while st.first_seq <= upto && st.ring.pop_front().is_some() {
             st.first_seq += 1;
         }
@@ -251,6 +289,25 @@ impl Session {
     /// The last sequence number assigned.
     pub fn last_seq(&self) -> u64 {
         self.state().next_seq - 1
+    }
+
+    /// The event-log position its dispatches start after.
+    pub fn start(&self) -> u64 {
+        self.start.load(Ordering::Relaxed)
+    }
+
+    pub fn set_start(&self, position: u64) {
+        self.start.store(position, Ordering::Relaxed);
+    }
+
+    /// The highest sequence number the client has acknowledged.
+    pub fn acknowledged(&self) -> u64 {
+        self.state().acked
+    }
+
+    /// Whether READY and the GUILD_CREATEs are still being queued.
+    pub fn is_starting(&self) -> bool {
+        self.state().held.is_some()
     }
 
     /// The connection `generation` went away without ending the session.

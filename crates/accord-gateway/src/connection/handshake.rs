@@ -11,6 +11,7 @@ use rand::RngCore;
 use serde_json::Value;
 
 use super::{Connection, Exit, Phase, to_presence};
+use crate::hub::AdoptRequest;
 use crate::metrics::GatewayMetrics;
 use crate::presence::Presence;
 use crate::protocol::{self, Close, Identify, Resume};
@@ -103,6 +104,7 @@ impl Connection {
             }
         }
         session.release();
+        self.gw.hub.started(session.clone()).await;
         let initial = identify
             .presence
             .and_then(|p| to_presence(&p))
@@ -114,29 +116,37 @@ impl Connection {
     pub(super) async fn resume(&mut self, d: Value) -> Result<(), Exit> {
         let resume: Resume = serde_json::from_value(d).map_err(|_| Exit::Close(Close::DecodeError))?;
         let principal = principal_of(&self.gw.ctx, &resume.token).await?;
-        let found = if resume.session_id.starts_with(self.gw.boot.as_ref()) {
-            self.gw.hub.find(resume.session_id.clone()).await
+        let seq = resume.seq.unwrap_or(0);
+        let outcome = if resume.session_id.starts_with(self.gw.boot.as_ref()) {
+            let found = self.gw.hub.find(resume.session_id.clone()).await;
+            match found.filter(|s| s.identity.user_id == principal.user_id) {
+                Some(session) => session.resume(seq).map(|generation| (session, generation)),
+                None => Err(ResumeError::Gone),
+            }
         } else {
-            None
+            // Another node's session (it died, or the client was sent elsewhere): take it over.
+            let request = AdoptRequest {
+                session_id: resume.session_id.clone(),
+                user_id: principal.user_id,
+                seq,
+                limits: Limits::from(self.gw.config.as_ref()),
+            };
+            self.gw.hub.adopt(request).await
         };
-        let session = found.filter(|s| s.identity.user_id == principal.user_id);
-        let outcome = match &session {
-            Some(s) => s.resume(resume.seq.unwrap_or(0)),
-            None => Err(ResumeError::Gone),
-        };
-        match (outcome, session) {
-            (Ok(generation), Some(session)) => {
+        match outcome {
+            Ok((session, generation)) => {
                 GatewayMetrics::count(&self.gw.metrics.resume_success);
-                session.push_direct(Arc::from(protocol::dispatch_head("RESUMED", "{}")));
+                let resumed = Arc::from(protocol::dispatch_head("RESUMED", "{}"));
+                self.gw.hub.push_local(session.clone(), vec![resumed]).await;
                 self.phase = Phase::Active { session, generation };
                 self.last_heartbeat = Instant::now();
                 self.flush().await
             }
-            (Err(ResumeError::SeqAhead), _) => {
+            Err(ResumeError::SeqAhead) => {
                 GatewayMetrics::count(&self.gw.metrics.resume_failure);
                 Err(Exit::Close(Close::InvalidSeq))
             }
-            _ => {
+            Err(ResumeError::Gone) => {
                 GatewayMetrics::count(&self.gw.metrics.resume_failure);
                 self.send_now(protocol::invalid_session(false)).await
             }

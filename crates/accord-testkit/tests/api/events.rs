@@ -10,7 +10,7 @@ use serde_json::json;
 async fn creating_a_guild_publishes_guild_create_to_its_owner() {
     let server = TestServer::spawn().await;
     let alice = server.user("alice").await;
-    let mut events = server.events();
+    let mut events = server.events().await;
 
     let guild = server.guild(&alice).await;
 
@@ -28,7 +28,7 @@ async fn guild_changes_publish_guild_update_and_guild_delete() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
     let bob = server.member(&guild, "bob").await;
-    let mut events = server.events();
+    let mut events = server.events().await;
     let path = format!("/guilds/{}", guild.id);
 
     guild.owner.api.patch(&path, json!({ "name": "Renamed" })).await.unwrap();
@@ -50,7 +50,7 @@ async fn guild_changes_publish_guild_update_and_guild_delete() {
 async fn channel_changes_publish_channel_create_update_and_delete() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
-    let mut events = server.events();
+    let mut events = server.events().await;
     let api = &guild.owner.api;
 
     let id = api.post(&format!("/guilds/{}/channels", guild.id), json!({ "name": "news" })).await.unwrap().id();
@@ -73,7 +73,7 @@ async fn channel_changes_publish_channel_create_update_and_delete() {
 async fn an_overwrite_change_publishes_channel_update() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
-    let mut events = server.events();
+    let mut events = server.events().await;
     let body = json!({ "type": 0, "allow": "0", "deny": "2048" });
 
     guild.owner.api.put(&format!("/channels/{}/permissions/{}", guild.text, guild.id), body).await.unwrap();
@@ -87,7 +87,7 @@ async fn an_overwrite_change_publishes_channel_update() {
 async fn role_changes_publish_guild_role_create_update_and_delete() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
-    let mut events = server.events();
+    let mut events = server.events().await;
     let api = &guild.owner.api;
 
     let role = guild.role("crew", 0).await;
@@ -110,7 +110,7 @@ async fn membership_changes_publish_guild_member_add_update_and_remove() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
     let bob = server.user("bob").await;
-    let mut events = server.events();
+    let mut events = server.events().await;
 
     guild.join(&bob).await;
     let added = events.expect("GUILD_MEMBER_ADD").await;
@@ -134,7 +134,7 @@ async fn message_changes_publish_message_create_update_and_delete() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
     let bob = server.member(&guild, "bob").await;
-    let mut events = server.events();
+    let mut events = server.events().await;
     let path = |id: &str| format!("/channels/{}/messages/{id}", guild.text);
 
     let id = bob.say(&guild.text, "hello").await;
@@ -161,7 +161,7 @@ async fn message_changes_publish_message_create_update_and_delete() {
 async fn invite_changes_publish_invite_create_and_delete() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
-    let mut events = server.events();
+    let mut events = server.events().await;
 
     let invite = guild.owner.api.post(&format!("/channels/{}/invites", guild.text), json!({})).await.unwrap();
     let code = invite.body["code"].as_str().unwrap();
@@ -181,7 +181,7 @@ async fn invite_changes_publish_invite_create_and_delete() {
 async fn typing_publishes_typing_start() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
-    let mut events = server.events();
+    let mut events = server.events().await;
 
     guild.owner.api.post(&format!("/channels/{}/typing", guild.text), json!({})).await.unwrap();
 
@@ -197,7 +197,7 @@ async fn rejected_requests_publish_nothing() {
     let bob = server.member(&guild, "bob").await;
     let eve = server.user("eve").await;
     let message = guild.owner.say(&guild.text, "mine").await;
-    let mut events = server.events();
+    let mut events = server.events().await;
     events.drain(Duration::from_millis(300)).await;
 
     let rejected = [
@@ -229,7 +229,7 @@ async fn a_repeated_enforced_nonce_publishes_one_message_create() {
     let guild = server.guild(&server.user("alice").await).await;
     let body = json!({ "content": "once", "nonce": "evt", "enforce_nonce": true });
     let path = format!("/channels/{}/messages", guild.text);
-    let mut events = server.events();
+    let mut events = server.events().await;
     events.drain(Duration::from_millis(300)).await;
 
     let answers = futures::future::join_all((0..5).map(|_| guild.owner.api.post(&path, body.clone()))).await;

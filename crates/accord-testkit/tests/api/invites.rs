@@ -85,7 +85,7 @@ async fn accepting_an_invite_joins_the_guild_and_announces_the_member() {
     let guild = server.guild(&server.user("alice").await).await;
     let code = invite(&guild.owner, &guild.text, json!({})).await;
     let bob = server.user("bob").await;
-    let mut events = server.events();
+    let mut events = server.events().await;
 
     let answer = bob.api.post(&format!("/invites/{code}"), json!({})).await.unwrap();
 

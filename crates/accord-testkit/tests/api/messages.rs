@@ -266,7 +266,7 @@ async fn typing_answers_204_and_publishes_typing_start() {
     let server = TestServer::spawn().await;
     let guild = server.guild(&server.user("alice").await).await;
     let bob = server.member(&guild, "bob").await;
-    let mut events = server.events();
+    let mut events = server.events().await;
 
     let answer = bob.api.post(&format!("/channels/{}/typing", guild.text), json!({})).await.unwrap();
 

@@ -6,9 +6,8 @@ use std::collections::BTreeSet;
 
 use accord_client::gateway::GatewayClient;
 use accord_core::Snowflake;
+use accord_store::MemberRecord;
 use accord_store::contract::fixtures;
-use accord_store::{MemberRecord, MemberStore};
-use accord_store_sqlite::SqliteStore;
 use accord_testkit::{TestGuild, TestServer, TestUser};
 use serde_json::{Value, json};
 
@@ -171,21 +170,21 @@ async fn guilds_the_session_is_not_in_are_skipped() {
 
 #[tokio::test]
 async fn a_large_member_list_arrives_in_chunks_of_at_most_1000() {
-    // Arrange: alice's guild gets 1000 more members, written straight to the data directory
+    // Arrange: alice's guild gets 1000 more members, written straight to the database
     // while the server is down (registering them over REST would take most of a minute).
     let server = TestServer::spawn().await;
     let alice = server.user("alice").await;
     let guild = server.guild(&alice).await;
-    let dir = server.stop_keeping_data().await;
-    let store = SqliteStore::open(&dir.path().join("accord.db")).await.unwrap();
+    let data = server.stop_keeping_data().await;
+    let store = data.store().await;
     let guild_id: Snowflake = guild.id.parse().unwrap();
     for n in 1..=1000 {
-        fixtures::create_users(&store, &[n]).await;
+        fixtures::create_users(store.as_ref(), &[n]).await;
         let member = MemberRecord::joining(guild_id, fixtures::id(n), 1_700_000_000_000);
         assert!(store.add_member(&member, &[]).await.unwrap());
     }
-    store.close().await;
-    let server = TestServer::spawn_in(dir, |_| {}).await;
+    drop(store);
+    let server = TestServer::spawn_in(data, |_| {}).await;
     let (mut gw, _) = session(&server, &alice, GUILDS | GUILD_MEMBERS).await;
 
     let chunks = request(&mut gw, json!({ "guild_id": guild.id, "query": "", "limit": 0, "nonce": "all" })).await;

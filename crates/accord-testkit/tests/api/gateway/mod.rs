@@ -11,6 +11,7 @@ mod limits;
 mod members;
 mod presence;
 mod resume;
+mod takeover;
 mod visibility;
 mod visibility_property;
 

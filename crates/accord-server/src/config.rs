@@ -20,6 +20,22 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Snowflake worker id, 0..=1023; every process of a cluster needs its own (default 0).
     pub worker_id: u16,
+    /// Storage: `sqlite://<file>` or `postgres://user@host:5432/db`
+    /// (default: SQLite at `<data_dir>/accord.db`).
+    pub database: Option<String>,
+    /// Event bus and event log: `memory` (one process only; the default) or `nats://host:4222`
+    /// (NATS with JetStream).
+    pub bus: String,
+    /// Presence, rate limits and shared caches: `memory` (one process only; the default) or
+    /// `redis://host:6379/0`.
+    pub cache: String,
+    /// Names this installation on a shared NATS and Redis: the prefix of its subjects,
+    /// streams, buckets and keys (default `accord`).
+    pub cluster_name: String,
+    /// A file holding the token-signing secret as hex (at least 32 bytes), shared by every
+    /// process of a cluster (e.g. a mounted Kubernetes secret). Default:
+    /// `<data_dir>/secret.key`, made on first start.
+    pub secret_file: Option<PathBuf>,
     /// Authentication and sessions.
     pub auth: AuthConfig,
     /// The public port: body size and auth rate limits.
@@ -34,6 +50,11 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
             worker_id: 0,
+            database: None,
+            bus: "memory".into(),
+            cache: "memory".into(),
+            cluster_name: "accord".into(),
+            secret_file: None,
             auth: AuthConfig::default(),
             edge: EdgeConfig::default(),
             gateway: GatewayConfig::default(),
@@ -63,6 +84,11 @@ impl Config {
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let config: Self = toml::from_str(text)?;
         anyhow::ensure!(config.worker_id < 1024, "worker_id must be 0..=1023");
+        let name_ok = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        anyhow::ensure!(
+            !config.cluster_name.is_empty() && config.cluster_name.chars().all(name_ok),
+            "cluster_name must be letters, digits, '-' and '_'"
+        );
         accord_edge::client_address::TrustedProxies::parse(&config.edge.trusted_proxies).map_err(anyhow::Error::msg)?;
         Ok(config)
     }

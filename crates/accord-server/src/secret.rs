@@ -7,13 +7,28 @@ use anyhow::Context;
 
 const FILE: &str = "secret.key";
 
+/// The configured secret file's secret, or the data directory's (made if missing).
+pub fn load(config: &crate::Config) -> anyhow::Result<Vec<u8>> {
+    match &config.secret_file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            parse(&text).with_context(|| format!("in {}", path.display()))
+        }
+        None => load_or_create(&config.data_dir),
+    }
+}
+
+fn parse(text: &str) -> anyhow::Result<Vec<u8>> {
+    let bytes = decode_hex(text.trim()).context("the secret is not hex")?;
+    anyhow::ensure!(bytes.len() >= 32, "the secret holds fewer than 32 bytes");
+    Ok(bytes)
+}
+
 /// Reads the secret, making it first if it does not exist.
 pub fn load_or_create(data_dir: &Path) -> anyhow::Result<Vec<u8>> {
     let path = data_dir.join(FILE);
     if let Ok(text) = std::fs::read_to_string(&path) {
-        let bytes = decode_hex(text.trim()).context("secret.key is not hex")?;
-        anyhow::ensure!(bytes.len() >= 32, "secret.key holds fewer than 32 bytes");
-        return Ok(bytes);
+        return parse(&text).context("in secret.key");
     }
     let secret = accord_core::token::random_secret();
     let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();

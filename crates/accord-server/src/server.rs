@@ -4,18 +4,16 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use accord_bus::{BusHandle, MemoryBus, OutboxSignal};
+use accord_bus::{BusHandle, OutboxSignal};
 use accord_core::SnowflakeGenerator;
 use accord_core::token::TokenKeys;
 use accord_gateway::Gateway;
 use accord_service::ServiceContext;
-use accord_store::StoreHandle;
-use accord_store_sqlite::SqliteStore;
 use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
-use crate::Config;
+use crate::{Backends, Config};
 
 /// A built process: backends open, services wired, not yet serving.
 pub struct Server {
@@ -26,24 +24,28 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the data directory and the store (asserting its durability), and wires every service.
+    /// Opens the data directory and the backends the config names, and wires every service.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
-        let store = SqliteStore::open(&config.data_dir.join("accord.db")).await.context("opening the database")?;
-        let durability = accord_store::HealthStore::check_durability(&store).await.context("database durability")?;
-        tracing::info!(%durability, "storage ready");
-        let store: StoreHandle = Arc::new(store);
-        let secret = crate::secret::load_or_create(&config.data_dir)?;
-        let bus: BusHandle = Arc::new(MemoryBus::default());
+        let backends = Backends::open(config).await?;
+        Self::build_on(config, backends).await
+    }
+
+    /// Wires every service onto backends already open (tests share them between servers, as
+    /// the processes of a cluster share PostgreSQL, NATS and Redis).
+    pub async fn build_on(config: &Config, backends: Backends) -> anyhow::Result<Self> {
+        let secret = crate::secret::load(config)?;
+        let bus = backends.bus.clone();
         let ctx = ServiceContext {
-            store,
+            store: backends.store,
             ids: Arc::new(SnowflakeGenerator::new(config.worker_id)),
             tokens: Arc::new(TokenKeys::new(&secret)),
             outbox: OutboxSignal::default(),
-            bus: bus.clone(),
+            bus: backends.bus,
+            kv: backends.kv,
         };
-        let gateway = Gateway::start(ctx.clone(), config.gateway.clone());
+        let gateway = Gateway::start(ctx.clone(), config.gateway.clone()).await.context("subscribing to the bus")?;
         let api = Router::new()
             .merge(gateway.api_router())
             .merge(accord_auth::router(ctx.clone(), config.auth.clone()))
@@ -53,6 +55,11 @@ impl Server {
         let app =
             accord_edge::app(ctx.clone(), config.edge.clone(), api, gateway.ws_router()).map_err(anyhow::Error::msg)?;
         Ok(Self { ctx, bus, gateway, app })
+    }
+
+    /// The backends it runs on (a second node in the same test shares them).
+    pub fn backends(&self) -> Backends {
+        Backends { store: self.ctx.store.clone(), bus: self.ctx.bus.clone(), kv: self.ctx.kv.clone() }
     }
 
     /// The bus events are published to (tests subscribe to it).
@@ -106,6 +113,9 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use accord_bus::MemoryBus;
+    use accord_kv::MemoryKv;
+    use accord_store_sqlite::SqliteStore;
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
     use tower::ServiceExt;
@@ -117,6 +127,7 @@ mod tests {
             tokens: Arc::new(TokenKeys::new(&[7; 32])),
             outbox: OutboxSignal::default(),
             bus: Arc::new(MemoryBus::default()),
+            kv: Arc::new(MemoryKv::new()),
         };
         let app = accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new(), Router::new()).unwrap();
         let request = Request::get("/ready").body(Body::empty()).expect("request");

@@ -9,9 +9,11 @@ use std::time::Duration;
 use accord_bus::{BusHandle, Subscription};
 use accord_client::{Answer, Client};
 use accord_gateway::Gateway;
-use accord_server::{Config, Server};
+use accord_server::{Backends, Config, Server};
+
+mod data;
+pub use data::TestData;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -21,8 +23,11 @@ pub struct TestServer {
     pub bus: BusHandle,
     /// The server's gateway, kept so tests can read its counters (resumes, connections).
     pub gateway: Gateway,
-    /// Kept so the data directory lives as long as the server.
-    data_dir: TempDir,
+    /// Kept so the data lives as long as the server.
+    data: TestData,
+    /// What it was built with, for peers.
+    config: Config,
+    backends: Backends,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow_free::Result>>,
     /// Subscribed before serving began, so it holds everything the server ever published.
@@ -35,8 +40,9 @@ mod anyhow_free {
 }
 
 /// Settings that keep tests fast: cheap password hashing, generous auth limits.
-pub fn test_config(data_dir: &std::path::Path) -> Config {
-    let mut config = Config { data_dir: data_dir.to_path_buf(), ..Config::default() };
+pub fn test_config(data: &TestData) -> Config {
+    let mut config = Config::default();
+    data.apply(&mut config);
     config.auth.argon2_memory_kib = 64;
     config.auth.argon2_iterations = 1;
     config.edge.auth_attempts_per_minute = 100_000;
@@ -50,19 +56,35 @@ impl TestServer {
 
     /// Spawns with the test config adjusted by `tweak`.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
-        Self::spawn_in(tempfile::tempdir().expect("temp dir"), tweak).await
+        Self::spawn_in(TestData::new().await, tweak).await
     }
 
-    /// Spawns on an existing data directory (to test what a server finds there on start).
-    pub async fn spawn_in(data_dir: TempDir, tweak: impl FnOnce(&mut Config)) -> Self {
-        let mut config = test_config(data_dir.path());
+    /// Spawns on existing data (to test what a server finds there on start).
+    pub async fn spawn_in(data: TestData, tweak: impl FnOnce(&mut Config)) -> Self {
+        let mut config = test_config(&data);
         tweak(&mut config);
+        let server = Server::build(&config).await.expect("server builds");
+        Self::serve(server, data, config).await
+    }
+
+    /// Another node of the same installation: its own process state (gateway sessions,
+    /// caches) on this server's store, bus and shared state, signing with the same secret.
+    pub async fn spawn_peer(&self, tweak: impl FnOnce(&mut Config)) -> Self {
+        let mut config = self.config.clone();
+        config.secret_file = Some(self.data.path().join("secret.key"));
+        config.worker_id = self.config.worker_id + 1;
+        tweak(&mut config);
+        let server = Server::build_on(&config, self.backends.clone()).await.expect("peer builds");
+        Self::serve(server, TestData::placeholder(), config).await
+    }
+
+    async fn serve(server: Server, data: TestData, config: Config) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local addr");
-        let server = Server::build(&config).await.expect("server builds");
+        let backends = server.backends();
         let bus = server.bus();
         let gateway = server.gateway();
-        let from_start = Some(Events(bus.subscribe()));
+        let from_start = Some(Events(bus.subscribe().await.expect("bus subscription")));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             server
@@ -72,12 +94,17 @@ impl TestServer {
                 .await
                 .map_err(|e| format!("{e:#}"))
         });
-        Self { addr, bus, gateway, data_dir, stop: Some(stop), task: Some(task), from_start }
+        Self { addr, bus, gateway, data, config, backends, stop: Some(stop), task: Some(task), from_start }
     }
 
     /// The server's data directory.
     pub fn data_dir(&self) -> &std::path::Path {
-        self.data_dir.path()
+        self.data.path()
+    }
+
+    /// Whether this server runs on PostgreSQL, NATS and Redis.
+    pub fn is_cluster(&self) -> bool {
+        self.data.is_cluster()
     }
 
     /// `http://127.0.0.1:PORT`
@@ -168,8 +195,8 @@ impl TestServer {
     }
 
     /// A subscription to every event published from now on.
-    pub fn events(&self) -> Events {
-        Events(self.bus.subscribe())
+    pub async fn events(&self) -> Events {
+        Events(self.bus.subscribe().await.expect("bus subscription"))
     }
 
     /// The subscription made before serving began: every event this server published.
@@ -182,12 +209,11 @@ impl TestServer {
         self.shutdown().await;
     }
 
-    /// Stops like [`TestServer::stop`] but keeps the data directory, to start a new server
-    /// on it with [`TestServer::spawn_in`] (a restart).
-    pub async fn stop_keeping_data(mut self) -> TempDir {
+    /// Stops like [`TestServer::stop`] but keeps the data, to start a new server on it with
+    /// [`TestServer::spawn_in`] (a restart).
+    pub async fn stop_keeping_data(mut self) -> TestData {
         self.shutdown().await;
-        let placeholder = tempfile::tempdir().expect("temp dir");
-        std::mem::replace(&mut self.data_dir, placeholder)
+        std::mem::replace(&mut self.data, TestData::placeholder())
     }
 
     async fn shutdown(&mut self) {
@@ -374,7 +400,7 @@ impl Events {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         loop {
             let next = tokio::time::timeout_at(deadline, self.0.next()).await;
-            let event = next.unwrap_or_else(|_| panic!("no {name} event within 5 s")).expect("bus open");
+            let event = next.unwrap_or_else(|_| panic!("no {name} event within 5 s")).expect("bus open").event;
             if event.name == name {
                 return SeenEvent {
                     name: event.name.clone(),
@@ -390,8 +416,8 @@ impl Events {
     /// Names of all events that arrive within `wait`.
     pub async fn drain(&mut self, wait: Duration) -> Vec<String> {
         let mut names = Vec::new();
-        while let Ok(Ok(event)) = tokio::time::timeout(wait, self.0.next()).await {
-            names.push(event.name.clone());
+        while let Ok(Ok(delivery)) = tokio::time::timeout(wait, self.0.next()).await {
+            names.push(delivery.event.name.clone());
         }
         names
     }

@@ -43,6 +43,21 @@ struct ServeArgs {
     /// Snowflake worker id, unique per process in a cluster (0-1023) [default: 0].
     #[arg(long, env = "ACCORD_WORKER_ID", global = true)]
     worker_id: Option<u16>,
+    /// Storage: sqlite://<file> or postgres://user@host:5432/db [default: SQLite in the data directory].
+    #[arg(long, env = "ACCORD_DATABASE", global = true)]
+    database: Option<String>,
+    /// Event bus: memory (one process) or nats://host:4222 [default: memory].
+    #[arg(long, env = "ACCORD_BUS", global = true)]
+    bus: Option<String>,
+    /// Presence, rate limits and caches: memory (one process) or redis://host:6379/0 [default: memory].
+    #[arg(long, env = "ACCORD_CACHE", global = true)]
+    cache: Option<String>,
+    /// Prefix of this installation's NATS subjects and Redis keys [default: accord].
+    #[arg(long, env = "ACCORD_CLUSTER_NAME", global = true)]
+    cluster_name: Option<String>,
+    /// File holding the hex token-signing secret shared by a cluster [default: <data-dir>/secret.key].
+    #[arg(long, env = "ACCORD_SECRET_FILE", global = true)]
+    secret_file: Option<PathBuf>,
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "ACCORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
@@ -62,6 +77,22 @@ impl ServeArgs {
         }
         if let Some(dir) = &self.data_dir {
             config.data_dir = dir.clone();
+        }
+        let overrides = [
+            (&self.bus, &mut config.bus),
+            (&self.cache, &mut config.cache),
+            (&self.cluster_name, &mut config.cluster_name),
+        ];
+        for (flag, field) in overrides {
+            if let Some(value) = flag {
+                field.clone_from(value);
+            }
+        }
+        if self.database.is_some() {
+            config.database.clone_from(&self.database);
+        }
+        if self.secret_file.is_some() {
+            config.secret_file.clone_from(&self.secret_file);
         }
         if let Some(id) = self.worker_id {
             anyhow::ensure!(id < 1024, "--worker-id must be 0..=1023");

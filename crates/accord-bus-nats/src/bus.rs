@@ -146,13 +146,20 @@ impl Bus for NatsBus {
         }
         let body: Bytes = wire::encode(&event);
         let publishing = async {
-            // All copies are sent before any acknowledgement is awaited: one round trip, and
-            // the stream still stores them in this order.
+            // The first copy is acknowledged before the others go, which carry its position:
+            // the event's place in the log is its first copy's, wherever it is read from, so
+            // a replay from between two copies does not give it again.
+            let mut copies = self.copies(&event).into_iter();
+            let Some((subject, id)) = copies.next() else { return Ok(()) };
+            let first = PublishMessage::build().payload(body.clone()).message_id(id);
+            let first = js.send_publish(subject, first).await?.await?.sequence;
             let mut acks = Vec::new();
-            for (subject, id) in self.copies(&event) {
-                acks.push(
-                    js.send_publish(subject, PublishMessage::build().payload(body.clone()).message_id(id)).await?,
-                );
+            for (subject, id) in copies {
+                let copy = PublishMessage::build()
+                    .payload(body.clone())
+                    .message_id(id)
+                    .header(wire::FIRST_COPY, first.to_string().as_str());
+                acks.push(js.send_publish(subject, copy).await?);
             }
             for ack in acks {
                 ack.await?;

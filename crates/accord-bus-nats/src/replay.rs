@@ -76,7 +76,9 @@ pub(crate) async fn replay(
                 return Ok(found);
             }
             let Some(Carries::Topic(topic)) = shared.subjects.parse(&message.subject) else { continue };
-            if !wanted.contains(&topic) {
+            // A later copy of an event whose first copy is at or before `after` was given before.
+            let event_position = wire::event_position(&message, position);
+            if !wanted.contains(&topic) || event_position <= after {
                 continue;
             }
             let event = match wire::decode(&message.payload) {
@@ -90,7 +92,7 @@ pub(crate) async fn replay(
                 if found.len() == limit {
                     return Err(ReplayError::Expired);
                 }
-                found.push(Delivery { position, event: Arc::new(event) });
+                found.push(Delivery { position: event_position, event: Arc::new(event) });
             }
         }
         if got == 0 {

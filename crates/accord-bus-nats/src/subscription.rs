@@ -239,7 +239,7 @@ impl NatsSubscription {
         if !self.recent.insert(event.id) {
             return None;
         }
-        Some(Ok(Delivery { position, event: Arc::new(event) }))
+        Some(Ok(Delivery { position: wire::event_position(&message, position), event: Arc::new(event) }))
     }
 
     /// Compares the log with the cursor; `Some(n)` when `n` events (at most) were lost.

@@ -46,6 +46,20 @@ pub(crate) fn decode(body: &[u8]) -> Result<EventDraft, serde_json::Error> {
     })
 }
 
+/// Header of an event's second and later copies: the stream position of its first copy,
+/// which is the event's position in the log.
+pub(crate) const FIRST_COPY: &str = "Accord-First-Copy";
+
+/// The event's position in the log: its first copy's, as a later copy records it.
+pub(crate) fn event_position(message: &async_nats::jetstream::Message, stream_position: u64) -> u64 {
+    message
+        .headers
+        .as_ref()
+        .and_then(|h| h.get(FIRST_COPY))
+        .and_then(|v| v.as_str().parse().ok())
+        .unwrap_or(stream_position)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

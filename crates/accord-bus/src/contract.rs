@@ -26,6 +26,7 @@ macro_rules! contract_tests {
             a_republished_event_id_arrives_once,
             positions_increase_in_publish_order,
             replay_returns_the_range_on_the_topics_in_order,
+            replay_from_an_events_position_does_not_give_it_again,
             session_state_round_trips_and_can_be_removed,
         );
     };
@@ -189,6 +190,21 @@ pub async fn replay_returns_the_range_on_the_topics_in_order(bus: &dyn Bus) {
     assert_eq!(ids, vec![events[2].id, events[4].id]);
     assert_eq!(got[0].position, positions[2]);
     assert!(bus.replay(positions[0], positions[5], &[Topic::Guild(id(1)), Topic::Guild(id(2))], 2).await.is_err());
+}
+
+pub async fn replay_from_an_events_position_does_not_give_it_again(bus: &dyn Bus) {
+    let mut sub = bus.subscribe().await.unwrap();
+    let both = event("TEST", Some(1), &[7]);
+    bus.publish(both.clone()).await.unwrap();
+    let later = event("TEST", None, &[7]);
+    bus.publish(later.clone()).await.unwrap();
+    let at = next(&mut sub).await.position;
+    let end = bus.log_end().await.unwrap();
+
+    let got = bus.replay(at, end, &[Topic::Guild(id(1)), Topic::User(id(7))], 100).await.unwrap();
+
+    let ids: Vec<_> = got.iter().map(|d| d.event.id).collect();
+    assert_eq!(ids, vec![later.id], "an event stored on two topics is at its first position only");
 }
 
 pub async fn session_state_round_trips_and_can_be_removed(bus: &dyn Bus) {

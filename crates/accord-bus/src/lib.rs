@@ -27,6 +27,8 @@ pub type Position = u64;
 /// An event as a subscriber receives it: with its place in the log.
 #[derive(Debug, Clone)]
 pub struct Delivery {
+    /// Where the event entered the log. An event stored once per topic is at its first
+    /// copy's position, wherever it is read from.
     pub position: Position,
     pub event: Arc<EventDraft>,
 }

@@ -29,6 +29,12 @@ impl HealthStore for PostgresStore {
         if !DURABLE_COMMIT.contains(&synchronous_commit.as_str()) || fsync != "on" {
             return Err(StoreError::Internal(format!("not durable: {settings} (want synchronous_commit=on fsync=on)")));
         }
-        Ok(settings)
+        // Managed PostgreSQL is reached over the network: say whether the link is encrypted.
+        let tls: Option<bool> = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        let tls = if tls == Some(true) { "on" } else { "off" };
+        Ok(format!("{settings} tls={tls}"))
     }
 }

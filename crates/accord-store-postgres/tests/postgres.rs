@@ -37,7 +37,18 @@ async fn the_store_reports_synchronous_commit_and_fsync() {
 
     let settings = store.check_durability().await.expect("durable");
 
-    assert_eq!(settings, "synchronous_commit=on fsync=on");
+    assert!(settings.starts_with("synchronous_commit=on fsync=on tls="), "{settings}");
+}
+
+#[tokio::test]
+async fn sslmode_in_the_url_decides_whether_the_link_is_encrypted() {
+    let Some(database) = TestDatabase::from_env().await else { return };
+
+    let required = PostgresStore::connect(&with_param(&database.url, "sslmode=require")).await.expect("connect");
+    let disabled = PostgresStore::connect(&with_param(&database.url, "sslmode=disable")).await.expect("connect");
+
+    assert!(required.check_durability().await.unwrap().ends_with("tls=on"), "sslmode=require encrypts");
+    assert!(disabled.check_durability().await.unwrap().ends_with("tls=off"));
 }
 
 #[tokio::test]

@@ -237,6 +237,7 @@ mod tests {
             outbox: OutboxSignal::default(),
             bus: Arc::new(accord_bus::MemoryBus::default()),
             kv,
+            blobs: Arc::new(accord_blobs::ObjectBlobs::open(&dir.path().join("blobs").to_string_lossy()).unwrap()),
         }
     }
 

@@ -1,5 +1,5 @@
 //! The handles a service is given by the composition root. No globals: handlers reach the
-//! store, id generator, keys, bus and shared state through this value.
+//! store, id generator, keys, bus, shared state and blob storage through this value.
 
 use std::sync::Arc;
 
@@ -22,6 +22,10 @@ pub struct ServiceContext {
     /// in a cluster. It may be unavailable; each caller has its documented fallback (auth
     /// limits fail closed, slowmode and typing fail open, presence degrades to offline).
     pub kv: accord_kv::KvHandle,
+    /// Attachment, avatar and emoji bytes: a directory on the local disk in one process, an
+    /// S3-compatible bucket in a cluster. It may be unavailable (calls then fail quickly with
+    /// `BlobError::Unavailable`); chat without attachments carries on.
+    pub blobs: accord_blobs::BlobHandle,
 }
 
 impl ServiceContext {

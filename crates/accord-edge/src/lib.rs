@@ -1,16 +1,21 @@
 //! The edge: Accord's public HTTP port. It mounts the services' routes under every API root
 //! (`/api/v10`, `/api/v9`, `/api`), authenticates every request, limits auth attempts per
-//! client address, caps bodies, and answers unknown routes with Discord's JSON errors.
+//! client address, caps bodies, forwards what runs in other processes, and answers unknown
+//! routes with Discord's JSON errors.
 //!
 //! Parts: [`config`], [`authenticate`] (tokens to a [`accord_service::Principal`]),
 //! [`client_address`] (the client behind trusted proxies),
-//! [`rate_limit`] (per-address windows in the shared state, with Discord's headers), [`health`].
+//! [`rate_limit`] (per-address windows in the shared state, with Discord's headers), [`health`],
+//! [`route`] (which service answers a path), [`forward`] (to other processes, with retries and
+//! circuit breakers; the gateway's WebSocket proxied).
 
 pub mod authenticate;
 pub mod client_address;
 pub mod config;
+pub mod forward;
 pub mod health;
 pub mod rate_limit;
+pub mod route;
 
 use std::sync::Arc;
 
@@ -23,16 +28,36 @@ use axum::routing::get;
 
 pub use config::EdgeConfig;
 
-/// The whole public app: API roots with `api` mounted under each, `top_level` routes (the
-/// gateway's WebSocket endpoint), health endpoints, fallbacks.
+/// What a process's port is for.
+pub enum Role {
+    /// The public entry point: auth attempts are limited here, and with a forwarder, routes
+    /// of services this process does not run go to instances that do.
+    Public { forwarder: Option<Arc<forward::Forwarder>> },
+    /// A service's port inside the cluster, reached through the edge, which has already
+    /// limited the request.
+    Internal,
+}
+
+/// The whole app of a process: API roots with `api` mounted under each, `top_level` routes
+/// (the gateway's WebSocket endpoint, or its proxy), health endpoints, fallbacks.
 /// Fails only on a malformed `trusted_proxies` entry.
-pub fn app(ctx: ServiceContext, config: EdgeConfig, api: Router, top_level: Router) -> Result<Router, String> {
+pub fn app(
+    ctx: ServiceContext,
+    config: EdgeConfig,
+    api: Router,
+    top_level: Router,
+    role: Role,
+) -> Result<Router, String> {
     let trusted = Arc::new(client_address::TrustedProxies::parse(&config.trusted_proxies)?);
-    let limiter = Arc::new(rate_limit::AuthLimiter::new(config.auth_attempts_per_minute, ctx.kv.clone()));
-    let api = api
-        .layer(middleware::from_fn_with_state(limiter, rate_limit::limit_auth_attempts))
-        .layer(middleware::from_fn_with_state(ctx.clone(), authenticate::authenticate))
-        .method_not_allowed_fallback(|| async { ApiError::new(&code::METHOD_NOT_ALLOWED) });
+    let mut api = api.method_not_allowed_fallback(|| async { ApiError::new(&code::METHOD_NOT_ALLOWED) });
+    if let Role::Public { forwarder } = &role {
+        if let Some(forwarder) = forwarder.clone() {
+            api = api.fallback(move |request| forward::fallback(forwarder.clone(), request));
+        }
+        let limiter = Arc::new(rate_limit::AuthLimiter::new(config.auth_attempts_per_minute, ctx.kv.clone()));
+        api = api.layer(middleware::from_fn_with_state(limiter, rate_limit::limit_auth_attempts));
+    }
+    let api = api.layer(middleware::from_fn_with_state(ctx.clone(), authenticate::authenticate));
     let app = Router::new()
         .nest("/api/v10", api.clone())
         .nest("/api/v9", api.clone())

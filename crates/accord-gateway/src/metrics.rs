@@ -19,6 +19,11 @@ impl GatewayMetrics {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Open WebSocket connections now: the node's load in the registry.
+    pub fn open_connections(&self) -> u64 {
+        self.connections.load(Ordering::Relaxed)
+    }
+
     pub fn resumes(&self) -> (u64, u64) {
         (self.resume_success.load(Ordering::Relaxed), self.resume_failure.load(Ordering::Relaxed))
     }

@@ -15,6 +15,7 @@ pub mod cache;
 pub mod error;
 pub mod presence;
 pub mod rate_limit;
+pub mod registry;
 pub mod scripts;
 
 use std::fmt::Display;

@@ -19,6 +19,7 @@ pub mod cache;
 pub mod health;
 pub mod presence;
 pub mod rate_limit;
+pub mod registry;
 
 use crate::Kv;
 
@@ -54,6 +55,9 @@ impl<F: Fixture> Fixture for Option<F> {
 macro_rules! contract_tests {
     ($factory:expr) => {
         $crate::contract_tests!(@cases $factory;
+            registry::members_are_listed_and_replaced_by_id,
+            registry::a_removed_member_is_gone,
+            registry::a_member_that_stops_refreshing_drops_out,
             rate_limit::a_window_allows_its_limit_then_refuses,
             rate_limit::keys_have_separate_windows,
             rate_limit::a_window_reopens_once_it_has_passed,

@@ -7,7 +7,8 @@
 //! for it (auth limits fail closed, slowmode and typing fail open, presence degrades).
 //!
 //! Parts: [`error`], [`rate_limit`] (atomic fixed windows), [`presence`] (per-user values
-//! kept alive by holders' claims), [`cache`] (a small TTL cache), [`memory`].
+//! kept alive by holders' claims), [`cache`] (a small TTL cache), [`registry`] (live
+//! instances), [`memory`].
 
 pub mod cache;
 #[cfg(feature = "contract")]
@@ -16,6 +17,7 @@ pub mod error;
 pub mod memory;
 pub mod presence;
 pub mod rate_limit;
+pub mod registry;
 
 use std::sync::Arc;
 
@@ -24,6 +26,7 @@ pub use error::{KvError, KvResult};
 pub use memory::MemoryKv;
 pub use presence::PresenceKv;
 pub use rate_limit::{Decision, RateLimitKv};
+pub use registry::RegistryKv;
 
 /// Whether the backend answers.
 #[async_trait::async_trait]
@@ -33,9 +36,9 @@ pub trait HealthKv {
 }
 
 /// Everything a backend implements.
-pub trait Kv: RateLimitKv + PresenceKv + CacheKv + HealthKv + Send + Sync + 'static {}
+pub trait Kv: RateLimitKv + PresenceKv + CacheKv + RegistryKv + HealthKv + Send + Sync + 'static {}
 
-impl<T> Kv for T where T: RateLimitKv + PresenceKv + CacheKv + HealthKv + Send + Sync + 'static {}
+impl<T> Kv for T where T: RateLimitKv + PresenceKv + CacheKv + RegistryKv + HealthKv + Send + Sync + 'static {}
 
 /// The handle services hold.
 pub type KvHandle = Arc<dyn Kv>;

@@ -5,11 +5,12 @@
 //! new keys with [`KvError::Unavailable`], so callers take the same fallback as when Redis is
 //! down (auth attempts are refused, chat goes on).
 //!
-//! The areas' implementations are in [`rate_limit`], [`presence`] and [`cache`].
+//! The areas' implementations are in [`rate_limit`], [`presence`], [`cache`] and [`registry`].
 
 mod cache;
 mod presence;
 mod rate_limit;
+mod registry;
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -28,6 +29,9 @@ const MIN_SWEEP: usize = 1024;
 /// A full map sweeps at most this often while it refuses new keys.
 const FULL_SWEEP_EVERY: Duration = Duration::from_secs(1);
 
+/// Registry groups: member id -> (expiry, value).
+type Groups = HashMap<String, HashMap<String, (Instant, String)>>;
+
 /// Rate limits, presence and the cache of one process.
 #[derive(Debug)]
 pub struct MemoryKv {
@@ -37,6 +41,8 @@ pub struct MemoryKv {
     presence: Mutex<Area<Snowflake, presence::UserPresence>>,
     /// Cached strings.
     cache: Mutex<Area<String, String>>,
+    /// Registry groups: a handful of instances, so unbounded.
+    registry: Mutex<Groups>,
 }
 
 impl Default for MemoryKv {
@@ -57,6 +63,7 @@ impl MemoryKv {
             windows: Mutex::new(Area::new(capacity)),
             presence: Mutex::new(Area::new(capacity)),
             cache: Mutex::new(Area::new(capacity)),
+            registry: Mutex::default(),
         }
     }
 }

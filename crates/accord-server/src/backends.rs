@@ -1,10 +1,12 @@
 //! The backends a process runs on, chosen by URL in the config: storage (SQLite or
 //! PostgreSQL), the event bus and log (in-process or NATS JetStream), and shared ephemeral
-//! state (in-process or Redis). This is the only place that names concrete backends.
+//! state (in-process or Redis), and blob storage (a local directory or an S3 bucket). This is
+//! the only place that names concrete backends.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use accord_blobs::{BlobHandle, ObjectBlobs};
 use accord_bus::{BusHandle, MemoryBus};
 use accord_kv::{KvHandle, MemoryKv};
 use accord_store::StoreHandle;
@@ -18,16 +20,27 @@ pub struct Backends {
     pub store: StoreHandle,
     pub bus: BusHandle,
     pub kv: KvHandle,
+    pub blobs: BlobHandle,
 }
 
 impl Backends {
     /// Opens every backend the config names, asserting the store's durability.
     pub async fn open(config: &Config) -> anyhow::Result<Self> {
+        install_tls_provider();
         let store = open_store(config).await?;
         let durability = store.check_durability().await.context("database durability")?;
         tracing::info!(%durability, "storage ready");
-        Ok(Self { store, bus: open_bus(config).await?, kv: open_kv(config).await? })
+        let (bus, kv, blobs) = (open_bus(config).await?, open_kv(config).await?, open_blobs(config).await?);
+        Ok(Self { store, bus, kv, blobs })
     }
+}
+
+/// Makes aws-lc-rs the process's TLS crypto provider. The S3 client (object_store) brings
+/// rustls with aws-lc-rs and the NATS client brings it with ring; with both compiled in,
+/// rustls cannot pick a default and a TLS connection made without one (NATS over TLS) would
+/// panic. Call it first thing in `main`; calling it again does nothing.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<StoreHandle> {
@@ -64,11 +77,25 @@ async fn open_bus(config: &Config) -> anyhow::Result<BusHandle> {
 async fn open_kv(config: &Config) -> anyhow::Result<KvHandle> {
     match config.cache.as_str() {
         "memory" => Ok(Arc::new(MemoryKv::new())),
-        url if url.starts_with("redis://") || url.starts_with("rediss://") => {
+        url if url.starts_with("redis://") => {
             let prefix = format!("{}:", config.cluster_name);
             let kv = accord_kv_redis::RedisKv::connect(url, &prefix).await.context("connecting to Redis")?;
             Ok(Arc::new(kv))
         }
         other => anyhow::bail!("cache must be memory or redis://..., not {other:?}"),
     }
+}
+
+/// A blob store that is down does not stop the process (chat works without attachments): it
+/// is opened without contacting it, and reported.
+async fn open_blobs(config: &Config) -> anyhow::Result<BlobHandle> {
+    let url = match &config.blobs {
+        Some(url) => url.clone(),
+        None => config.data_dir.join("blobs").to_string_lossy().into_owned(),
+    };
+    let blobs = ObjectBlobs::open(&url).with_context(|| format!("opening blob storage {url}"))?;
+    if let Err(error) = accord_blobs::BlobStore::ping(&blobs).await {
+        tracing::warn!(%url, %error, "blob storage unreachable; attachments fail until it answers");
+    }
+    Ok(Arc::new(blobs))
 }

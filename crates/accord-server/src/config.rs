@@ -1,14 +1,18 @@
 //! Configuration: defaults, then `accord.toml`, then environment variables and flags (the
 //! binary applies those last two through clap, flags winning). Unknown keys are an error.
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use accord_auth::AuthConfig;
 use accord_edge::EdgeConfig;
+use accord_edge::route::Service;
 use accord_gateway::GatewayConfig;
 use anyhow::Context;
 use serde::Deserialize;
+
+use crate::worker_id::WorkerId;
 
 /// Everything one Accord process is configured with.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
@@ -18,8 +22,15 @@ pub struct Config {
     pub listen: SocketAddr,
     /// Directory for the database and the signing key (default `./data`).
     pub data_dir: PathBuf,
-    /// Snowflake worker id, 0..=1023; every process of a cluster needs its own (default 0).
-    pub worker_id: u16,
+    /// Snowflake worker id, 0..=1023, or `auto` to lease a free one from the shared state;
+    /// every process of a cluster needs its own (default 0).
+    pub worker_id: WorkerId,
+    /// The services this process runs: `all` (the default), or any of edge, auth, users,
+    /// guilds, chat, gateway. A process with `edge` forwards what it does not run itself.
+    pub services: Vec<String>,
+    /// The `host:port` other processes of the cluster reach this one at (default: the
+    /// address it listens on).
+    pub advertise: Option<String>,
     /// Storage: `sqlite://<file>` or `postgres://user@host:5432/db`
     /// (default: SQLite at `<data_dir>/accord.db`).
     pub database: Option<String>,
@@ -29,6 +40,11 @@ pub struct Config {
     /// Presence, rate limits and shared caches: `memory` (one process only; the default) or
     /// `redis://host:6379/0`.
     pub cache: String,
+    /// Attachment, avatar and emoji bytes: a directory (`file:///var/lib/accord/blobs` or a
+    /// plain path) or an S3-compatible bucket `s3://bucket[/prefix]`, with the endpoint from
+    /// `ACCORD_S3_ENDPOINT` (or `AWS_ENDPOINT_URL`) and credentials and region from the usual
+    /// `AWS_*` variables (default `file://<data_dir>/blobs`).
+    pub blobs: Option<String>,
     /// Names this installation on a shared NATS and Redis: the prefix of its subjects,
     /// streams, buckets and keys (default `accord`).
     pub cluster_name: String,
@@ -49,16 +65,38 @@ impl Default for Config {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("data"),
-            worker_id: 0,
+            worker_id: WorkerId::default(),
+            services: vec!["all".into()],
+            advertise: None,
             database: None,
             bus: "memory".into(),
             cache: "memory".into(),
+            blobs: None,
             cluster_name: "accord".into(),
             secret_file: None,
             auth: AuthConfig::default(),
             edge: EdgeConfig::default(),
             gateway: GatewayConfig::default(),
         }
+    }
+}
+
+impl Config {
+    /// The services to run, `all` expanded.
+    pub fn service_set(&self) -> Result<BTreeSet<Service>, String> {
+        let mut set = BTreeSet::new();
+        for name in &self.services {
+            match name.trim() {
+                "all" => set.extend(Service::ALL),
+                other => {
+                    set.insert(other.parse::<Service>()?);
+                }
+            }
+        }
+        if set.is_empty() {
+            return Err("services: name at least one service, or all".into());
+        }
+        Ok(set)
     }
 }
 
@@ -83,7 +121,7 @@ impl Config {
     /// Parses TOML over the defaults.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let config: Self = toml::from_str(text)?;
-        anyhow::ensure!(config.worker_id < 1024, "worker_id must be 0..=1023");
+        config.service_set().map_err(anyhow::Error::msg)?;
         let name_ok = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
         anyhow::ensure!(
             !config.cluster_name.is_empty() && config.cluster_name.chars().all(name_ok),
@@ -111,6 +149,10 @@ mod tests {
         assert!(Config::parse("listn = \"0.0.0.0:9000\"").is_err());
         assert!(Config::parse("[auth]\nttl = 3").is_err());
         assert!(Config::parse("worker_id = 5000").is_err());
+        assert!(Config::parse("worker_id = \"auto\"").is_ok());
+        assert!(Config::parse("services = [\"gateway\", \"edge\"]").is_ok());
+        assert!(Config::parse("services = [\"gatewey\"]").is_err());
+        assert!(Config::parse("services = []").is_err());
         assert!(Config::parse("[edge]\ntrusted_proxies = [\"10.0.0.0/33\"]").is_err());
         assert!(Config::parse("[edge]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]").is_ok());
     }

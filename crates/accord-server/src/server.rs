@@ -4,27 +4,49 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use std::collections::BTreeSet;
+use std::time::Duration;
+
 use accord_bus::{BusHandle, OutboxSignal};
 use accord_core::SnowflakeGenerator;
 use accord_core::token::TokenKeys;
+use accord_edge::Role;
+use accord_edge::forward::{Forwarder, Instance};
+use accord_edge::route::Service;
 use accord_gateway::Gateway;
 use accord_service::ServiceContext;
 use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::modules::{self, Module};
+use crate::registry::{self, LoadFn, Registration, Snapshot};
+use crate::worker_id::{self, WorkerId};
 use crate::{Backends, Config};
 
-/// A built process: backends open, services wired, not yet serving.
+/// How long the edge waits for a service in another process.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A built process: backends open, its services wired, not yet serving.
 pub struct Server {
     ctx: ServiceContext,
-    bus: BusHandle,
-    gateway: Gateway,
+    backends: Backends,
+    services: BTreeSet<Service>,
+    /// The gateway, when this process runs it.
+    gateway: Option<Gateway>,
+    /// Whether this process publishes the outbox (it runs a service that writes).
+    relay: bool,
+    instance_id: String,
+    /// The worker id leased for this process, renewed with the registry heartbeat.
+    worker_lease: Option<u16>,
+    /// The cluster's instances as last read, for forwarding.
+    snapshot: Snapshot,
+    advertise: Option<String>,
     app: Router,
 }
 
 impl Server {
-    /// Opens the data directory and the backends the config names, and wires every service.
+    /// Opens the data directory and the backends the config names, and wires its services.
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating data directory {}", config.data_dir.display()))?;
@@ -32,71 +54,127 @@ impl Server {
         Self::build_on(config, backends).await
     }
 
-    /// Wires every service onto backends already open (tests share them between servers, as
-    /// the processes of a cluster share PostgreSQL, NATS and Redis).
+    /// Wires the configured services onto backends already open (tests share them between
+    /// servers, as the processes of a cluster share PostgreSQL, NATS and Redis).
     pub async fn build_on(config: &Config, backends: Backends) -> anyhow::Result<Self> {
+        let services = config.service_set().map_err(anyhow::Error::msg)?;
+        let instance_id = registry::new_instance_id();
+        let (worker_id, worker_lease) = match config.worker_id {
+            WorkerId::Fixed(id) => (id, None),
+            WorkerId::Auto => {
+                let id = worker_id::lease(&backends.kv, &instance_id).await.context("leasing a worker id")?;
+                (id, Some(id))
+            }
+        };
+        tracing::info!(worker_id, services = ?services, "starting");
         let secret = crate::secret::load(config)?;
-        let bus = backends.bus.clone();
         let ctx = ServiceContext {
-            store: backends.store,
-            ids: Arc::new(SnowflakeGenerator::new(config.worker_id)),
+            store: backends.store.clone(),
+            ids: Arc::new(SnowflakeGenerator::new(worker_id)),
             tokens: Arc::new(TokenKeys::new(&secret)),
             outbox: OutboxSignal::default(),
-            bus: backends.bus,
-            kv: backends.kv,
+            bus: backends.bus.clone(),
+            kv: backends.kv.clone(),
+            blobs: backends.blobs.clone(),
         };
-        let gateway = Gateway::start(ctx.clone(), config.gateway.clone()).await.context("subscribing to the bus")?;
-        let api = Router::new()
-            .merge(gateway.api_router())
-            .merge(accord_auth::router(ctx.clone(), config.auth.clone()))
-            .merge(accord_users::router(ctx.clone()))
-            .merge(accord_guilds::router(ctx.clone()))
-            .merge(accord_chat::router(ctx.clone()));
+        let snapshot = Snapshot::default();
+        let (mut api, mut top_level) = (Router::new(), Router::new());
+        let (mut gateway, mut relay) = (None, false);
+        for module in modules::plan(&services) {
+            match module {
+                Module::Backends | Module::Registry | Module::Edge => {}
+                Module::Relay => relay = true,
+                Module::Auth => api = api.merge(accord_auth::router(ctx.clone(), config.auth.clone())),
+                Module::Users => api = api.merge(accord_users::router(ctx.clone())),
+                Module::Guilds => api = api.merge(accord_guilds::router(ctx.clone())),
+                Module::Chat => api = api.merge(accord_chat::router(ctx.clone())),
+                Module::Gateway => {
+                    let started = Gateway::start(ctx.clone(), config.gateway.clone()).await;
+                    let started = started.context("subscribing to the bus")?;
+                    api = api.merge(started.api_router());
+                    top_level = top_level.merge(started.ws_router());
+                    gateway = Some(started);
+                }
+            }
+        }
+        let role = if services.contains(&Service::Edge) {
+            let everything_here = Service::ALL.iter().all(|s| services.contains(s));
+            let forwarder =
+                (!everything_here).then(|| Arc::new(Forwarder::new(Arc::new(snapshot.clone()), FORWARD_TIMEOUT)));
+            if let (Some(forwarder), None) = (&forwarder, &gateway) {
+                top_level = top_level.merge(accord_edge::forward::websocket::router(forwarder.clone()));
+            }
+            Role::Public { forwarder }
+        } else {
+            Role::Internal
+        };
         let app =
-            accord_edge::app(ctx.clone(), config.edge.clone(), api, gateway.ws_router()).map_err(anyhow::Error::msg)?;
-        Ok(Self { ctx, bus, gateway, app })
+            accord_edge::app(ctx.clone(), config.edge.clone(), api, top_level, role).map_err(anyhow::Error::msg)?;
+        let advertise = config.advertise.clone();
+        Ok(Self { ctx, backends, services, gateway, relay, instance_id, worker_lease, snapshot, advertise, app })
     }
 
     /// The backends it runs on (a second node in the same test shares them).
     pub fn backends(&self) -> Backends {
-        Backends { store: self.ctx.store.clone(), bus: self.ctx.bus.clone(), kv: self.ctx.kv.clone() }
+        self.backends.clone()
     }
 
     /// The bus events are published to (tests subscribe to it).
     pub fn bus(&self) -> BusHandle {
-        self.bus.clone()
+        self.ctx.bus.clone()
     }
 
-    /// The gateway (tests read its counters).
-    pub fn gateway(&self) -> Gateway {
+    /// The gateway, when this process runs it (tests read its counters).
+    pub fn gateway(&self) -> Option<Gateway> {
         self.gateway.clone()
     }
 
-    /// Serves until `shutdown` completes, then closes the gateway's connections and drains the outbox.
+    /// Serves until `shutdown` completes, then closes the gateway's connections, drains the
+    /// outbox and leaves the registry.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let relay =
-            tokio::spawn(accord_bus::run_relay(self.ctx.store.clone(), self.bus.clone(), self.ctx.outbox.clone(), {
-                let mut stop = stop_rx.clone();
-                async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                }
-            }));
+        let relay = self.relay.then(|| {
+            let mut stop = stop_rx.clone();
+            let until_stopped = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            tokio::spawn(accord_bus::run_relay(
+                self.ctx.store.clone(),
+                self.ctx.bus.clone(),
+                self.ctx.outbox.clone(),
+                until_stopped,
+            ))
+        });
         let addr = listener.local_addr()?;
+        let instance = Instance {
+            id: self.instance_id.clone(),
+            address: self.advertise.clone().unwrap_or_else(|| addr.to_string()),
+            services: self.services.iter().copied().collect(),
+            load: 0,
+        };
+        let metrics = self.gateway.as_ref().map(|g| g.metrics.clone());
+        let load: LoadFn = Arc::new(move || metrics.as_ref().map_or(0, |m| m.open_connections()));
+        let registration =
+            Registration::join(self.ctx.kv.clone(), instance, load, self.snapshot.clone(), self.worker_lease).await;
         tracing::info!(%addr, "serving");
         let service = self.app.into_make_service_with_connect_info::<SocketAddr>();
         let gateway = self.gateway.clone();
         let shutdown = async move {
             shutdown.await;
-            gateway.shutdown();
+            if let Some(gateway) = gateway {
+                gateway.shutdown();
+            }
         };
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        registration.leave().await;
         let _ = stop_tx.send(true);
-        let _ = relay.await;
+        if let Some(relay) = relay {
+            let _ = relay.await;
+        }
         served.context("serving HTTP")
     }
 }
@@ -121,6 +199,7 @@ mod tests {
     use tower::ServiceExt;
 
     async fn ready_status(store: SqliteStore) -> StatusCode {
+        let blobs_dir = tempfile::tempdir().unwrap();
         let ctx = ServiceContext {
             store: Arc::new(store),
             ids: Arc::new(SnowflakeGenerator::new(0)),
@@ -128,8 +207,11 @@ mod tests {
             outbox: OutboxSignal::default(),
             bus: Arc::new(MemoryBus::default()),
             kv: Arc::new(MemoryKv::new()),
+            blobs: Arc::new(accord_blobs::ObjectBlobs::open(&blobs_dir.path().to_string_lossy()).unwrap()),
         };
-        let app = accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new(), Router::new()).unwrap();
+        let role = Role::Public { forwarder: None };
+        let app =
+            accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new(), Router::new(), role).unwrap();
         let request = Request::get("/ready").body(Body::empty()).expect("request");
         app.oneshot(request).await.expect("answer").status()
     }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use accord_client::gateway::GatewayClient;
 use accord_client::{Answer, Client};
 use accord_core::Snowflake;
-use accord_kv::{CacheKv, Decision, HealthKv, Kv, KvResult, MemoryKv, PresenceKv, RateLimitKv};
+use accord_kv::{CacheKv, Decision, HealthKv, Kv, KvResult, MemoryKv, PresenceKv, RateLimitKv, RegistryKv};
 use accord_kv_redis::RedisKv;
 use accord_server::{Backends, Config, Server};
 use serde_json::{Value, json};
@@ -98,6 +98,21 @@ impl CacheKv for Outage {
 
     async fn cache_set_if_absent(&self, key: &str, value: &str, ttl: Duration) -> KvResult<bool> {
         self.kv().cache_set_if_absent(key, value, ttl).await
+    }
+}
+
+#[async_trait::async_trait]
+impl RegistryKv for Outage {
+    async fn registry_put(&self, group: &str, id: &str, value: &str, ttl: Duration) -> KvResult<()> {
+        self.kv().registry_put(group, id, value, ttl).await
+    }
+
+    async fn registry_list(&self, group: &str) -> KvResult<Vec<String>> {
+        self.kv().registry_list(group).await
+    }
+
+    async fn registry_remove(&self, group: &str, id: &str) -> KvResult<()> {
+        self.kv().registry_remove(group, id).await
     }
 }
 
@@ -256,5 +271,5 @@ async fn with_redis_down_ready_stays_200_and_reports_the_kv_unreachable() {
     let ready = Client::new(format!("http://{}", world.addr)).get("/ready").await.unwrap();
 
     assert_eq!(ready.status, 200, "{}", ready.text);
-    assert_eq!(ready.body, json!({ "status": "ready", "storage": "ok", "kv": "unreachable" }));
+    assert_eq!(ready.body, json!({ "status": "ready", "storage": "ok", "kv": "unreachable", "blobs": "ok" }));
 }

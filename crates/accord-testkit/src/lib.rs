@@ -9,7 +9,7 @@ use std::time::Duration;
 use accord_bus::{BusHandle, Subscription};
 use accord_client::{Answer, Client};
 use accord_gateway::Gateway;
-use accord_server::{Backends, Config, Server};
+use accord_server::{Backends, Config, Server, WorkerId};
 
 mod data;
 pub use data::TestData;
@@ -72,7 +72,10 @@ impl TestServer {
     pub async fn spawn_peer(&self, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = self.config.clone();
         config.secret_file = Some(self.data.path().join("secret.key"));
-        config.worker_id = self.config.worker_id + 1;
+        config.worker_id = match self.config.worker_id {
+            WorkerId::Fixed(id) => WorkerId::Fixed((id + 1) % 1024),
+            WorkerId::Auto => WorkerId::Auto,
+        };
         tweak(&mut config);
         let server = Server::build_on(&config, self.backends.clone()).await.expect("peer builds");
         Self::serve(server, TestData::placeholder(), config).await
@@ -83,7 +86,7 @@ impl TestServer {
         let addr = listener.local_addr().expect("local addr");
         let backends = server.backends();
         let bus = server.bus();
-        let gateway = server.gateway();
+        let gateway = server.gateway().expect("test servers run the gateway");
         let from_start = Some(Events(bus.subscribe().await.expect("bus subscription")));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

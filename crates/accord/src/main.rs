@@ -1,5 +1,8 @@
 //! The `accord` binary: parses arguments, loads configuration, sets up logging and calls
-//! [`accord_server::run`]. Everything else is in the library crates.
+//! [`accord_server::run`]; `migrate-store`'s glue is in `migrate`. Everything else is in the
+//! library crates.
+
+mod migrate;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,6 +28,8 @@ enum Command {
     Serve(ServeArgs),
     /// Print the effective configuration (defaults, file, environment and flags applied) as TOML.
     Config(ServeArgs),
+    /// Copy an embedded installation's SQLite database into an empty PostgreSQL database.
+    MigrateStore(migrate::MigrateStoreArgs),
 }
 
 /// Settings for a server process. Flags beat environment variables, which beat the config
@@ -40,9 +45,15 @@ struct ServeArgs {
     /// Directory holding the database and signing key [default: ./data].
     #[arg(long, env = "ACCORD_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
-    /// Snowflake worker id, unique per process in a cluster (0-1023) [default: 0].
+    /// Snowflake worker id, unique per process in a cluster: 0-1023, or auto to lease one [default: 0].
     #[arg(long, env = "ACCORD_WORKER_ID", global = true)]
-    worker_id: Option<u16>,
+    worker_id: Option<accord_server::WorkerId>,
+    /// Services to run: all, or a comma-separated list of edge, auth, users, guilds, chat, gateway [default: all].
+    #[arg(long, env = "ACCORD_SERVICES", value_delimiter = ',', global = true)]
+    services: Option<Vec<String>>,
+    /// The host:port other processes of a cluster reach this one at [default: the listen address].
+    #[arg(long, env = "ACCORD_ADVERTISE", global = true)]
+    advertise: Option<String>,
     /// Storage: sqlite://<file> or postgres://user@host:5432/db [default: SQLite in the data directory].
     #[arg(long, env = "ACCORD_DATABASE", global = true)]
     database: Option<String>,
@@ -52,6 +63,9 @@ struct ServeArgs {
     /// Presence, rate limits and caches: memory (one process) or redis://host:6379/0 [default: memory].
     #[arg(long, env = "ACCORD_CACHE", global = true)]
     cache: Option<String>,
+    /// Attachments: a directory (file:///dir or a path) or s3://bucket[/prefix] [default: <data-dir>/blobs].
+    #[arg(long, env = "ACCORD_BLOBS", global = true)]
+    blobs: Option<String>,
     /// Prefix of this installation's NATS subjects and Redis keys [default: accord].
     #[arg(long, env = "ACCORD_CLUSTER_NAME", global = true)]
     cluster_name: Option<String>,
@@ -91,12 +105,21 @@ impl ServeArgs {
         if self.database.is_some() {
             config.database.clone_from(&self.database);
         }
+        if self.blobs.is_some() {
+            config.blobs.clone_from(&self.blobs);
+        }
         if self.secret_file.is_some() {
             config.secret_file.clone_from(&self.secret_file);
         }
         if let Some(id) = self.worker_id {
-            anyhow::ensure!(id < 1024, "--worker-id must be 0..=1023");
             config.worker_id = id;
+        }
+        if let Some(services) = &self.services {
+            config.services.clone_from(services);
+            config.service_set().map_err(anyhow::Error::msg)?;
+        }
+        if self.advertise.is_some() {
+            config.advertise.clone_from(&self.advertise);
         }
         Ok(config)
     }
@@ -136,6 +159,7 @@ async fn shutdown_signal() {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    accord_server::backends::install_tls_provider();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Config(args)) => {
@@ -144,6 +168,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::MigrateStore(args)) => migrate::run(args).await,
         None => serve(cli.serve).await,
     }
 }

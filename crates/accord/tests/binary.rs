@@ -163,6 +163,8 @@ fn help_documents_every_command_and_flag() {
         "--config",
         "--worker-id",
         "--log-format",
+        "--blobs",
+        "ACCORD_BLOBS",
         "ACCORD_LISTEN",
         "ACCORD_DATA_DIR",
     ] {

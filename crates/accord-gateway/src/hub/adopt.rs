@@ -83,7 +83,13 @@ impl Hub {
         let guilds: BTreeSet<_> = state.guilds.iter().copied().chain(current).collect();
         let topics: Vec<Topic> =
             guilds.into_iter().map(Topic::Guild).chain([Topic::User(session.identity.user_id)]).collect();
-        let until = self.events.position();
+        // Up to the log's end, not just what this node has read: a node with few sessions
+        // may be behind on quiet topics. The session then starts after the end, so the same
+        // events arriving later through the node's subscription are not dispatched again.
+        let until = self.ctx.bus.log_end().await.map_err(|error| {
+            tracing::info!(%error, "cannot read the event log's end; the client will identify afresh");
+            ResumeError::Gone
+        })?;
         let replay = self.ctx.bus.replay(state.position, until, &topics, REPLAY_LIMIT).await;
         let deliveries: Vec<Delivery> = replay.map_err(|error| {
             tracing::info!(%error, "cannot replay a taken-over session; the client will identify afresh");
@@ -101,6 +107,7 @@ impl Hub {
             self.on_event(&delivery.event, delivery.position, Some(session)).await;
         }
         put_back_local(session);
+        session.set_start(until.max(state.position));
         Ok(())
     }
 }

@@ -1,0 +1,119 @@
+//! Which service answers a request: the services a process can run, and the table from API
+//! paths to them that the edge forwards by when the service runs in another process.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A service of the binary (DESIGN.md, "Services").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    Edge,
+    Auth,
+    Users,
+    Guilds,
+    Chat,
+    Gateway,
+}
+
+impl Service {
+    pub const ALL: [Service; 6] =
+        [Service::Edge, Service::Auth, Service::Users, Service::Guilds, Service::Chat, Service::Gateway];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Edge => "edge",
+            Service::Auth => "auth",
+            Service::Users => "users",
+            Service::Guilds => "guilds",
+            Service::Chat => "chat",
+            Service::Gateway => "gateway",
+        }
+    }
+}
+
+impl fmt::Display for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Service {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Service::ALL.into_iter().find(|service| service.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Service::ALL.iter().map(|s| s.name()).collect();
+            format!("unknown service {s:?}; services are all, {}", names.join(", "))
+        })
+    }
+}
+
+/// API roots the edge mounts the services under.
+pub const API_ROOTS: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
+
+/// The service that answers `path` (a full request path), if any.
+pub fn service_of(path: &str) -> Option<Service> {
+    let Some(rest) = API_ROOTS.iter().find_map(|root| path.strip_prefix(root).filter(|r| r.starts_with('/'))) else {
+        // The WebSocket endpoint lives at the top level.
+        return (path == "/" || path == "/gateway" || path.starts_with("/gateway/")).then_some(Service::Gateway);
+    };
+    let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "auth" | "applications" | "oauth2" => Some(Service::Auth),
+        "users" => Some(Service::Users),
+        "guilds" | "invites" => Some(Service::Guilds),
+        "gateway" => Some(Service::Gateway),
+        "channels" => {
+            // `/channels/{id}/messages...` and `/typing` are chat's; the channel itself,
+            // its invites and permission overwrites are the guilds service's.
+            let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
+            Some(if matches!(third, "messages" | "typing") { Service::Chat } else { Service::Guilds })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mounted_route_belongs_to_the_service_that_mounts_it() {
+        let table = [
+            ("/api/v10/auth/login", Service::Auth),
+            ("/api/v10/applications/@me", Service::Auth),
+            ("/api/v10/applications/1/bot/reset-token", Service::Auth),
+            ("/api/v10/oauth2/applications/@me", Service::Auth),
+            ("/api/v10/users/@me/guilds/1", Service::Users),
+            ("/api/v10/guilds", Service::Guilds),
+            ("/api/v10/guilds/1/members/@me", Service::Guilds),
+            ("/api/v10/invites/abc", Service::Guilds),
+            ("/api/v10/channels/1", Service::Guilds),
+            ("/api/v10/channels/1/invites", Service::Guilds),
+            ("/api/v10/channels/1/permissions/2", Service::Guilds),
+            ("/api/v10/channels/1/messages", Service::Chat),
+            ("/api/v9/channels/1/messages/2", Service::Chat),
+            ("/api/channels/1/typing", Service::Chat),
+            ("/api/v10/gateway/bot", Service::Gateway),
+            ("/gateway/", Service::Gateway),
+            ("/", Service::Gateway),
+        ];
+        for (path, service) in table {
+            assert_eq!(service_of(path), Some(service), "{path}");
+        }
+        assert_eq!(service_of("/api/v10/nothing"), None);
+        assert_eq!(service_of("/api/v100/users/@me"), None);
+        assert_eq!(service_of("/health"), None);
+    }
+
+    #[test]
+    fn service_names_parse_back() {
+        for service in Service::ALL {
+            assert_eq!(service.name().parse::<Service>(), Ok(service));
+        }
+        assert!("everything".parse::<Service>().is_err());
+    }
+}

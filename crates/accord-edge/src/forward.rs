@@ -165,7 +165,8 @@ fn is_unavailable(status: reqwest::StatusCode) -> bool {
 
 fn upstream_headers(incoming: &HeaderMap, client: Option<&ClientAddress>) -> HeaderMap {
     let mut headers = incoming.clone();
-    for name in HOP_BY_HOP.iter().chain([&header::HOST, &header::CONTENT_LENGTH]) {
+    // Host stays: what the upstream builds from it (the gateway's URL) must name the edge.
+    for name in HOP_BY_HOP.iter().chain([&header::CONTENT_LENGTH]) {
         headers.remove(name);
     }
     if let Some(ClientAddress(ip)) = client {

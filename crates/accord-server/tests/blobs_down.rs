@@ -45,7 +45,10 @@ async fn with_blob_storage_down_ready_stays_200_and_reports_the_blobs_unreachabl
     let took = started.elapsed();
 
     assert_eq!(ready.status, 200, "{}", ready.text);
-    assert_eq!(ready.body, json!({ "status": "ready", "storage": "ok", "kv": "ok", "blobs": "unreachable" }));
+    assert_eq!(
+        ready.body,
+        json!({ "status": "ready", "storage": "ok", "bus": "ok", "kv": "ok", "blobs": "unreachable" })
+    );
     assert!(took < Duration::from_secs(1), "/ready took {took:?}");
 }
 

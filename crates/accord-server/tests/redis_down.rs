@@ -271,5 +271,8 @@ async fn with_redis_down_ready_stays_200_and_reports_the_kv_unreachable() {
     let ready = Client::new(format!("http://{}", world.addr)).get("/ready").await.unwrap();
 
     assert_eq!(ready.status, 200, "{}", ready.text);
-    assert_eq!(ready.body, json!({ "status": "ready", "storage": "ok", "kv": "unreachable", "blobs": "ok" }));
+    assert_eq!(
+        ready.body,
+        json!({ "status": "ready", "storage": "ok", "bus": "ok", "kv": "unreachable", "blobs": "ok" })
+    );
 }

@@ -52,7 +52,7 @@ async fn say_eventually(user: &User, channel: &str, content: &str) {
 async fn messages_posted_while_nats_is_down_reach_every_session_exactly_once_after_it_returns() {
     let Some(mut nats) = OwnNats::start() else { return };
     let Some(cluster) = Cluster::with(Own { nats: Some(nats.url()), ..Own::default() }).await else { return };
-    let _core = cluster.start("core", "auth,users,guilds,chat").await;
+    let core = cluster.start("core", "auth,users,guilds,chat").await;
     let node_a = cluster.start("gateway-a", "gateway").await;
     let node_b = cluster.start("gateway-b", "gateway").await;
     let edge = cluster.start("edge", "edge").await;
@@ -67,6 +67,8 @@ async fn messages_posted_while_nats_is_down_reach_every_session_exactly_once_aft
     }
 
     nats.kill_9();
+    let ready = accord_client::Client::new("").get(&format!("http://127.0.0.1:{}/ready", core.port)).await.unwrap();
+    assert_eq!((ready.status, ready.body["bus"].as_str()), (200, Some("unreachable")), "{}", ready.text);
     let (mut acknowledged, _) =
         post_for(&alice, &channel, "during", Duration::from_secs(10), Duration::from_millis(500)).await;
     nats.restart();

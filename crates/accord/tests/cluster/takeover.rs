@@ -18,6 +18,9 @@ async fn a_session_whose_gateway_node_is_killed_resumes_on_another_with_exactly_
     let alice = register(&edge, "alice").await;
     let bob = register(&edge, "bob").await;
     let channel = guild_with(&alice, &[&bob]).await;
+    // Clients are told to connect through the edge, which proxies to a gateway node.
+    let gateway = bob.api.get("/gateway").await.unwrap();
+    assert_eq!(gateway.body["url"], format!("ws://127.0.0.1:{}/gateway", edge.port), "{}", gateway.text);
 
     // Bob, on node A, gets a message posted through the edge (to the core process), and
     // acknowledges it; then reads one more without acknowledging.

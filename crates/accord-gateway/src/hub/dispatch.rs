@@ -41,9 +41,15 @@ impl Hub {
             targets = self.guild_targets(guild_id, event).await;
         }
         let named_guild = || serde_json::from_str::<WithId>(&event.data).ok().map(|w| w.id);
+        // Sessions that already hold the guild (its creation committed before their READY but
+        // was published after) must not get it again.
+        let mut already_have: Vec<Arc<Session>> = Vec::new();
         for user in &event.user_ids {
             match (event.name.as_str(), named_guild()) {
                 ("GUILD_CREATE", Some(guild_id)) => {
+                    if let Some(entry) = self.guilds.get(&guild_id) {
+                        already_have.extend(entry.sessions.iter().cloned());
+                    }
                     let sessions = self.by_user.get(user).cloned().unwrap_or_default();
                     let joining = sessions.iter().filter(|s| s.identity.shard_has(guild_id) && wants(s));
                     // From what the node has read: the guild's events right after the join count.
@@ -64,7 +70,8 @@ impl Hub {
         let mut views = Views::new(event);
         let mut seen = HashSet::new();
         for session in targets {
-            if !wants(&session) || !seen.insert(Arc::as_ptr(&session)) || !allowed(&session, event) {
+            let holds_it = already_have.iter().any(|s| Arc::ptr_eq(s, &session));
+            if !wants(&session) || holds_it || !seen.insert(Arc::as_ptr(&session)) || !allowed(&session, event) {
                 continue;
             }
             session.push(views.head_for(&session.identity));

@@ -43,9 +43,11 @@ pub struct Message {
     pub mention_everyone: bool,
     pub mentions: Vec<Mention>,
     pub mention_roles: Vec<Snowflake>,
-    pub attachments: Vec<serde_json::Value>,
+    pub attachments: Vec<Attachment>,
+    /// As stored: validated by the chat service when sent.
     pub embeds: Vec<serde_json::Value>,
-    pub reactions: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
     pub pinned: bool,
@@ -58,4 +60,48 @@ pub struct Message {
     /// For replies: the message replied to, or null if it was deleted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_message: Option<Option<Box<Message>>>,
+}
+
+/// A file attached to a message.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Attachment {
+    pub id: Snowflake,
+    pub filename: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub content_type: String,
+    pub size: u64,
+    pub url: String,
+    pub proxy_url: String,
+    /// Images only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}
+
+/// An emoji as reactions carry it: `id` null for Unicode emoji.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PartialEmoji {
+    pub id: Option<Snowflake>,
+    pub name: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub animated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReactionCountDetails {
+    pub burst: u32,
+    pub normal: u32,
+}
+
+/// One emoji's reactions on a message.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Reaction {
+    pub count: u32,
+    pub count_details: ReactionCountDetails,
+    pub me: bool,
+    pub me_burst: bool,
+    pub emoji: PartialEmoji,
+    pub burst_colors: Vec<String>,
 }

@@ -16,6 +16,14 @@ impl MessageContent {
     }
 }
 
+/// Content beside attachments or embeds, which may be empty (blank counts as empty).
+pub fn optional(value: String) -> Result<String, ChatError> {
+    if value.trim().is_empty() {
+        return Ok(String::new());
+    }
+    MessageContent::try_from(value).map(MessageContent::into_inner)
+}
+
 impl TryFrom<String> for MessageContent {
     type Error = ChatError;
 
@@ -43,5 +51,7 @@ mod tests {
         assert!(MessageContent::try_from("a".repeat(2001)).is_err());
         assert!(matches!(MessageContent::try_from("  \n".to_owned()), Err(ChatError::EmptyMessage)));
         assert!(MessageContent::try_from("a\0b".to_owned()).is_err());
+        assert_eq!(optional(" \n".to_owned()).unwrap(), "");
+        assert!(optional("a".repeat(2001)).is_err());
     }
 }

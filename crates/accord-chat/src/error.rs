@@ -15,6 +15,18 @@ pub enum ChatError {
     NonTextChannel,
     #[error("{field}: {message}")]
     InvalidField { field: &'static str, message: &'static str },
+    #[error("unknown emoji")]
+    UnknownEmoji,
+    #[error("too many reactions")]
+    MaxReactions,
+    #[error("too many pins")]
+    MaxPins,
+    #[error("bulk delete needs 2 to 100 messages")]
+    BulkDeleteCount,
+    #[error("a message is too old to bulk delete")]
+    BulkDeleteTooOld,
+    #[error(transparent)]
+    Media(#[from] accord_media::MediaError),
     #[error("slowmode: wait {0:?}")]
     Slowmode(std::time::Duration),
     #[error(transparent)]
@@ -29,6 +41,12 @@ impl ErrorCode for ChatError {
             Self::NotAuthor => &code::CANNOT_EDIT_OTHERS_MESSAGE,
             Self::NonTextChannel => &code::NON_TEXT_CHANNEL,
             Self::InvalidField { .. } => &code::INVALID_FORM_BODY,
+            Self::UnknownEmoji => &code::UNKNOWN_EMOJI,
+            Self::MaxReactions => &code::MAX_REACTIONS,
+            Self::MaxPins => &code::MAX_PINS,
+            Self::BulkDeleteCount => &code::BULK_DELETE_COUNT,
+            Self::BulkDeleteTooOld => &code::BULK_DELETE_TOO_OLD,
+            Self::Media(e) => e.code(),
             Self::Slowmode(_) => &code::SLOWMODE,
             Self::Store(e) => e.code(),
         }
@@ -39,6 +57,7 @@ impl ErrorCode for ChatError {
             Self::InvalidField { field, message } => {
                 Some(accord_api::error::field_error(field, "BASE_TYPE_BAD", message))
             }
+            Self::Media(e) => e.field_errors(),
             _ => None,
         }
     }

@@ -1,24 +1,10 @@
-//! Message payloads: the REST object and the gateway events built from the same render.
+//! The gateway events chat writes with its changes. Guild events carry `guild_id`; the
+//! channel's VIEW_CHANNEL gates each one at the gateway.
 
 use accord_api::message::Message;
-use accord_core::Snowflake;
 use accord_service::{ServiceContext, render};
-use accord_store::{EventDraft, MemberRecord, MessageRecord, Store, StoreResult, UserRecord};
+use accord_store::{EventDraft, MemberRecord, MessageRecord};
 use serde_json::json;
-
-/// Loads the author and mentioned users and renders the message as REST returns it.
-pub async fn load_message(store: &dyn Store, message: &MessageRecord) -> StoreResult<Message> {
-    Ok(render::message(message, &users_of(store, std::slice::from_ref(message)).await?))
-}
-
-/// The users a set of messages refers to (authors and mentions), fetched in one call.
-pub async fn users_of(store: &dyn Store, messages: &[MessageRecord]) -> StoreResult<Vec<UserRecord>> {
-    let mut ids: Vec<Snowflake> =
-        messages.iter().flat_map(|m| std::iter::once(m.author_id).chain(m.mention_user_ids.iter().copied())).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    store.users(&ids).await
-}
 
 /// MESSAGE_CREATE or MESSAGE_UPDATE: the message with `guild_id` and the author's `member`.
 pub fn message_event(
@@ -37,4 +23,18 @@ pub fn message_event(
 pub fn message_delete(ctx: &ServiceContext, record: &MessageRecord) -> EventDraft {
     let payload = json!({ "id": record.id, "channel_id": record.channel_id, "guild_id": record.guild_id });
     ctx.event("MESSAGE_DELETE", record.guild_id, Some(record.channel_id), vec![], &payload)
+}
+
+/// An event about a channel's messages, with `channel_id` and `guild_id` added to `data`.
+pub fn channel_event(
+    ctx: &ServiceContext,
+    name: &str,
+    channel: &accord_store::ChannelRecord,
+    mut data: serde_json::Value,
+) -> EventDraft {
+    data["channel_id"] = json!(channel.id);
+    if let Some(guild_id) = channel.guild_id {
+        data["guild_id"] = json!(guild_id);
+    }
+    ctx.event(name, channel.guild_id, Some(channel.id), vec![], &data)
 }

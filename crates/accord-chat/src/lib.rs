@@ -1,15 +1,22 @@
-//! The chat service: messages in guild text channels (create with nonce idempotency, history
-//! pages, read, edit, delete) and typing indicators.
+//! The chat service: messages in guild channels (create with attachments, embeds, replies and
+//! nonce idempotency; history pages; edits with their history; deletion, also in bulk),
+//! reactions, pins, read marks, search, and typing indicators.
 //!
-//! Parts: [`error`], [`content`] (message content rules), [`mentions`] (parsing `<@id>`,
-//! `<@&id>`, `@everyone`), [`slowmode`] (in the shared state), [`events`], [`routes`].
+//! Parts: [`content`] (message content rules), [`embeds`] (embed limits), [`emoji`] (reaction
+//! emoji), [`mentions`] (parsing `<@id>`, `<@&id>`, `@everyone`), [`attachments`] (bytes in the
+//! blob store), [`slowmode`] (in the shared state), [`view`] (messages as REST returns them),
+//! [`events`], [`error`], [`routes`].
 
+pub mod attachments;
 pub mod content;
+pub mod embeds;
+pub mod emoji;
 pub mod error;
 pub mod events;
 pub mod mentions;
 pub mod routes;
 pub mod slowmode;
+pub mod view;
 
 use accord_service::ServiceContext;
 use axum::Router;

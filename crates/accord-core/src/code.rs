@@ -54,11 +54,14 @@ codes! {
     UNKNOWN_OVERWRITE = 10009, 404, "unknown_overwrite", "Unknown Permission Overwrite";
     UNKNOWN_ROLE = 10011, 404, "unknown_role", "Unknown Role";
     UNKNOWN_USER = 10013, 404, "unknown_user", "Unknown User";
+    UNKNOWN_EMOJI = 10014, 400, "unknown_emoji", "Unknown Emoji";
     BOTS_CANNOT_USE = 20001, 403, "bots_cannot_use", "Bots cannot use this endpoint";
     SLOWMODE = 20016, 429, "slowmode", "This action cannot be performed due to slowmode rate limit.";
     MAX_GUILDS = 30001, 400, "max_guilds", "Maximum number of guilds reached (100)";
+    MAX_PINS = 30003, 400, "max_pins", "Maximum number of pins reached for the channel (50)";
     MAX_ROLES = 30005, 400, "max_roles", "Maximum number of guild roles reached (250)";
     MAX_CHANNELS = 30013, 400, "max_channels", "Maximum number of guild channels reached (500)";
+    MAX_REACTIONS = 30010, 400, "max_reactions", "Maximum number of reactions reached (20)";
     MAX_INVITES = 30016, 400, "max_invites", "Maximum number of invites reached (1000)";
     UNAUTHORIZED = 40001, 401, "unauthorized", "401: Unauthorized";
     INVALID_CREDENTIALS = 40001, 401, "invalid_credentials", "Login or password is invalid.";
@@ -69,6 +72,8 @@ codes! {
     EMPTY_MESSAGE = 50006, 400, "empty_message", "Cannot send an empty message";
     NON_TEXT_CHANNEL = 50008, 400, "non_text_channel", "Cannot send messages in a non-text channel";
     MISSING_PERMISSIONS = 50013, 403, "missing_permissions", "Missing Permissions";
+    BULK_DELETE_COUNT = 50016, 400, "bulk_delete_count", "Provided too few or too many messages to delete. Must provide at least 2 and fewer than 100 messages to delete.";
+    BULK_DELETE_TOO_OLD = 50034, 400, "bulk_delete_too_old", "A message provided was too old to bulk delete";
     INVALID_FORM_BODY = 50035, 400, "invalid_form_body", "Invalid Form Body";
     USERNAME_TAKEN = 50035, 400, "username_taken", "Invalid Form Body";
     WEAK_PASSWORD = 50035, 400, "weak_password", "Invalid Form Body";

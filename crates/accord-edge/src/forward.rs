@@ -210,6 +210,17 @@ fn unavailable(status: StatusCode) -> Response {
 
 /// The edge's fallback under the API roots: a route of a service this process does not run
 /// goes to an instance that does; anything else is Discord's 404.
+/// Forwards the media service's top-level paths (`/attachments/...`, `/icons/...`,
+/// `/avatars/...`), for an edge that does not run it.
+pub fn media_router(forwarder: Arc<Forwarder>) -> axum::Router {
+    let mut router = axum::Router::new();
+    for root in crate::route::MEDIA_ROOTS {
+        let forwarder = forwarder.clone();
+        router = router.route(&format!("{root}{{*rest}}"), axum::routing::any(move |r| fallback(forwarder, r)));
+    }
+    router
+}
+
 pub async fn fallback(forwarder: Arc<Forwarder>, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
     // Under a nested API root the URI has lost its prefix; the upstream needs all of it.

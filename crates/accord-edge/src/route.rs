@@ -15,12 +15,20 @@ pub enum Service {
     Users,
     Guilds,
     Chat,
+    Media,
     Gateway,
 }
 
 impl Service {
-    pub const ALL: [Service; 6] =
-        [Service::Edge, Service::Auth, Service::Users, Service::Guilds, Service::Chat, Service::Gateway];
+    pub const ALL: [Service; 7] = [
+        Service::Edge,
+        Service::Auth,
+        Service::Users,
+        Service::Guilds,
+        Service::Chat,
+        Service::Media,
+        Service::Gateway,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +37,7 @@ impl Service {
             Service::Users => "users",
             Service::Guilds => "guilds",
             Service::Chat => "chat",
+            Service::Media => "media",
             Service::Gateway => "gateway",
         }
     }
@@ -54,23 +63,34 @@ impl FromStr for Service {
 /// API roots the edge mounts the services under.
 pub const API_ROOTS: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
 
+/// Top-level paths the media service serves files under.
+pub const MEDIA_ROOTS: [&str; 3] = ["/attachments/", "/icons/", "/avatars/"];
+
 /// The service that answers `path` (a full request path), if any.
 pub fn service_of(path: &str) -> Option<Service> {
     let Some(rest) = API_ROOTS.iter().find_map(|root| path.strip_prefix(root).filter(|r| r.starts_with('/'))) else {
-        // The WebSocket endpoint lives at the top level.
+        // The WebSocket endpoint and the media files live at the top level.
+        if MEDIA_ROOTS.iter().any(|root| path.starts_with(root)) {
+            return Some(Service::Media);
+        }
         return (path == "/" || path == "/gateway" || path.starts_with("/gateway/")).then_some(Service::Gateway);
     };
     let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
     match first {
         "auth" | "applications" | "oauth2" => Some(Service::Auth),
         "users" => Some(Service::Users),
-        "guilds" | "invites" => Some(Service::Guilds),
+        "guilds" => {
+            // Guild-wide message search is chat's; the rest of a guild is the guilds service's.
+            let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
+            Some(if third == "messages" { Service::Chat } else { Service::Guilds })
+        }
+        "invites" => Some(Service::Guilds),
         "gateway" => Some(Service::Gateway),
         "channels" => {
-            // `/channels/{id}/messages...` and `/typing` are chat's; the channel itself,
-            // its invites and permission overwrites are the guilds service's.
+            // `/channels/{id}/messages...`, `/pins` and `/typing` are chat's; the channel
+            // itself, its invites and permission overwrites are the guilds service's.
             let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
-            Some(if matches!(third, "messages" | "typing") { Service::Chat } else { Service::Guilds })
+            Some(if matches!(third, "messages" | "pins" | "typing") { Service::Chat } else { Service::Guilds })
         }
         _ => None,
     }
@@ -97,6 +117,12 @@ mod tests {
             ("/api/v10/channels/1/messages", Service::Chat),
             ("/api/v9/channels/1/messages/2", Service::Chat),
             ("/api/channels/1/typing", Service::Chat),
+            ("/api/v10/channels/1/pins/2", Service::Chat),
+            ("/api/v10/channels/1/messages/2/reactions/x/@me", Service::Chat),
+            ("/api/v10/guilds/1/messages/search", Service::Chat),
+            ("/attachments/1/2/a.png", Service::Media),
+            ("/avatars/1/0123456789abcdef0123456789abcdef.png", Service::Media),
+            ("/icons/1/0123456789abcdef0123456789abcdef.png", Service::Media),
             ("/api/v10/gateway/bot", Service::Gateway),
             ("/gateway/", Service::Gateway),
             ("/", Service::Gateway),

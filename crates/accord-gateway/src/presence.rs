@@ -238,6 +238,7 @@ mod tests {
             bus: Arc::new(accord_bus::MemoryBus::default()),
             kv,
             blobs: Arc::new(accord_blobs::ObjectBlobs::open(&dir.path().join("blobs").to_string_lossy()).unwrap()),
+            public_url: "http://localhost:8080".into(),
         }
     }
 

@@ -26,11 +26,14 @@ pub struct Config {
     /// every process of a cluster needs its own (default 0).
     pub worker_id: WorkerId,
     /// The services this process runs: `all` (the default), or any of edge, auth, users,
-    /// guilds, chat, gateway. A process with `edge` forwards what it does not run itself.
+    /// guilds, chat, media, gateway. A process with `edge` forwards what it does not run itself.
     pub services: Vec<String>,
     /// The `host:port` other processes of the cluster reach this one at (default: the
     /// address it listens on).
     pub advertise: Option<String>,
+    /// The URL clients reach the installation at, the start of attachment, icon and avatar
+    /// URLs (default: `http://localhost:<listen port>`).
+    pub public_url: Option<String>,
     /// Storage: `sqlite://<file>` or `postgres://user@host:5432/db`
     /// (default: SQLite at `<data_dir>/accord.db`).
     pub database: Option<String>,
@@ -68,6 +71,7 @@ impl Default for Config {
             worker_id: WorkerId::default(),
             services: vec!["all".into()],
             advertise: None,
+            public_url: None,
             database: None,
             bus: "memory".into(),
             cache: "memory".into(),
@@ -82,6 +86,14 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The `public_url` as configured, or its default; without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://localhost:{}", self.listen.port()),
+        }
+    }
+
     /// The services to run, `all` expanded.
     pub fn service_set(&self) -> Result<BTreeSet<Service>, String> {
         let mut set = BTreeSet::new();

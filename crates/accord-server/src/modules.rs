@@ -18,6 +18,7 @@ pub enum Module {
     Users,
     Guilds,
     Chat,
+    Media,
     Gateway,
     /// The public port's limits and forwarding.
     Edge,
@@ -32,6 +33,7 @@ pub const DEPENDENCIES: &[(Module, &[Module])] = &[
     (Module::Users, &[Module::Backends, Module::Relay, Module::Registry]),
     (Module::Guilds, &[Module::Backends, Module::Relay, Module::Registry]),
     (Module::Chat, &[Module::Backends, Module::Relay, Module::Registry]),
+    (Module::Media, &[Module::Backends, Module::Registry]),
     (Module::Gateway, &[Module::Backends, Module::Registry]),
     (Module::Edge, &[Module::Backends, Module::Registry]),
 ];
@@ -44,6 +46,7 @@ impl Module {
             Service::Users => Module::Users,
             Service::Guilds => Module::Guilds,
             Service::Chat => Module::Chat,
+            Service::Media => Module::Media,
             Service::Gateway => Module::Gateway,
         }
     }

@@ -76,6 +76,7 @@ impl Server {
             bus: backends.bus.clone(),
             kv: backends.kv.clone(),
             blobs: backends.blobs.clone(),
+            public_url: config.public_url().into(),
         };
         let snapshot = Snapshot::default();
         let (mut api, mut top_level) = (Router::new(), Router::new());
@@ -88,6 +89,7 @@ impl Server {
                 Module::Users => api = api.merge(accord_users::router(ctx.clone())),
                 Module::Guilds => api = api.merge(accord_guilds::router(ctx.clone())),
                 Module::Chat => api = api.merge(accord_chat::router(ctx.clone())),
+                Module::Media => top_level = top_level.merge(accord_media::router(ctx.blobs.clone())),
                 Module::Gateway => {
                     let started = Gateway::start(ctx.clone(), config.gateway.clone()).await;
                     let started = started.context("subscribing to the bus")?;
@@ -103,6 +105,9 @@ impl Server {
                 (!everything_here).then(|| Arc::new(Forwarder::new(Arc::new(snapshot.clone()), FORWARD_TIMEOUT)));
             if let (Some(forwarder), None) = (&forwarder, &gateway) {
                 top_level = top_level.merge(accord_edge::forward::websocket::router(forwarder.clone()));
+            }
+            if let (Some(forwarder), false) = (&forwarder, services.contains(&Service::Media)) {
+                top_level = top_level.merge(accord_edge::forward::media_router(forwarder.clone()));
             }
             Role::Public { forwarder }
         } else {
@@ -208,6 +213,7 @@ mod tests {
             bus: Arc::new(MemoryBus::default()),
             kv: Arc::new(MemoryKv::new()),
             blobs: Arc::new(accord_blobs::ObjectBlobs::open(&blobs_dir.path().to_string_lossy()).unwrap()),
+            public_url: "http://localhost:8080".into(),
         };
         let role = Role::Public { forwarder: None };
         let app =

@@ -41,6 +41,12 @@ impl GuildAccess {
         }
     }
 
+    /// The same guild as seen by another of its members (e.g. to know whether a mentioned
+    /// member can see a channel), without loading it again.
+    pub fn as_member(&self, member: MemberRecord) -> Self {
+        Self { member: Some(member), ..self.clone() }
+    }
+
     fn view(&self) -> GuildView<'_> {
         GuildView { guild_id: self.guild.id.get(), owner_id: self.guild.owner_id.get(), roles: &self.views }
     }

@@ -26,6 +26,9 @@ pub struct ServiceContext {
     /// S3-compatible bucket in a cluster. It may be unavailable (calls then fail quickly with
     /// `BlobError::Unavailable`); chat without attachments carries on.
     pub blobs: accord_blobs::BlobHandle,
+    /// Where clients reach this installation (`http://localhost:8080`, no trailing slash):
+    /// the start of attachment, icon and avatar URLs.
+    pub public_url: Arc<str>,
 }
 
 impl ServiceContext {

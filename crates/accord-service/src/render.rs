@@ -5,12 +5,15 @@ use accord_api::application::Application;
 use accord_api::channel::{Channel, Overwrite};
 use accord_api::guild::{Guild, Member, Role, RoleColors};
 use accord_api::invite::{Invite, InviteChannel, InviteGuild};
-use accord_api::message::{Mention, Message, MessageReference};
+use accord_api::message::{
+    Attachment, Mention, Message, MessageReference, PartialEmoji, Reaction, ReactionCountDetails,
+};
 use accord_api::user::{CurrentUser, User};
 use accord_core::time::format_timestamp;
 use accord_core::{Permissions, Snowflake};
 use accord_store::{
-    ApplicationRecord, ChannelRecord, GuildRecord, InviteRecord, MemberRecord, MessageRecord, RoleRecord, UserRecord,
+    ApplicationRecord, AttachmentRecord, ChannelRecord, GuildRecord, InviteRecord, MemberRecord, MessageRecord,
+    ReactionCount, RoleRecord, UserRecord,
 };
 
 /// Channel types that carry voice fields.
@@ -159,8 +162,9 @@ pub fn guild(g: &GuildRecord, roles: &[RoleRecord]) -> Guild {
     }
 }
 
-/// A message. `users` must hold the author and every mentioned user.
-pub fn message(m: &MessageRecord, users: &[UserRecord]) -> Message {
+/// A message. `users` must hold the author and every mentioned user; `reactions` are this
+/// message's (others are skipped); attachment URLs start with `public_url`.
+pub fn message(m: &MessageRecord, users: &[UserRecord], reactions: &[ReactionCount], public_url: &str) -> Message {
     let find = |id: Snowflake| users.iter().find(|u| u.id == id);
     let author = find(m.author_id).map_or_else(|| deleted_user(m.author_id), user);
     Message {
@@ -181,11 +185,11 @@ pub fn message(m: &MessageRecord, users: &[UserRecord]) -> Message {
             .map(|u| Mention { user: user(u), member: None })
             .collect(),
         mention_roles: m.mention_role_ids.clone(),
-        attachments: Vec::new(),
-        embeds: Vec::new(),
-        reactions: Vec::new(),
+        attachments: m.attachments.iter().map(|a| attachment(m.channel_id, a, public_url)).collect(),
+        embeds: serde_json::from_str(&m.embeds).unwrap_or_default(),
+        reactions: reactions.iter().filter(|r| r.message_id == m.id).map(reaction).collect(),
         nonce: m.nonce.clone(),
-        pinned: m.pinned,
+        pinned: m.pinned_ms.is_some(),
         kind: m.kind,
         flags: m.flags,
         components: Vec::new(),
@@ -196,6 +200,32 @@ pub fn message(m: &MessageRecord, users: &[UserRecord]) -> Message {
             guild_id: r.guild_id,
         }),
         referenced_message: None,
+    }
+}
+
+pub fn attachment(channel_id: Snowflake, a: &AttachmentRecord, public_url: &str) -> Attachment {
+    let url = format!("{public_url}/attachments/{channel_id}/{}/{}", a.id, a.filename);
+    Attachment {
+        id: a.id,
+        filename: a.filename.clone(),
+        description: a.description.clone(),
+        content_type: a.content_type.clone(),
+        size: a.size,
+        proxy_url: url.clone(),
+        url,
+        width: a.width,
+        height: a.height,
+    }
+}
+
+pub fn reaction(r: &ReactionCount) -> Reaction {
+    Reaction {
+        count: r.count,
+        count_details: ReactionCountDetails { burst: 0, normal: r.count },
+        me: r.me,
+        me_burst: false,
+        emoji: PartialEmoji { id: r.emoji.id, name: r.emoji.name.clone(), animated: r.emoji.animated },
+        burst_colors: Vec::new(),
     }
 }
 

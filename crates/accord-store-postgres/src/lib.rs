@@ -13,7 +13,8 @@
 //!
 //! - `lib.rs`: connecting (pool, fail-fast timeouts, migrations).
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
-//!   `invites`, `messages`, `outbox`, `health`.
+//!   `invites`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `outbox`,
+//!   `health`.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows written inside a
 //!   transaction), `codec` (ids, bit sets and id lists to and from SQL values).
 //! - [`testing`]: throwaway databases for tests of this and other crates.
@@ -28,9 +29,13 @@ mod guilds;
 mod health;
 mod invites;
 mod members;
+mod message_index;
 mod messages;
 mod outbox;
+mod reactions;
+mod read_states;
 mod roles;
+mod search;
 pub mod testing;
 
 use std::borrow::Cow;
@@ -51,7 +56,10 @@ const MAX_CONNECTIONS: u32 = 16;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The schema migrations, embedded at compile time.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (2, "messaging", include_str!("../migrations/0002_messaging.sql")),
+];
 
 /// A write transaction on the store's database.
 type WriteTx = Transaction<'static, sqlx::Postgres>;

@@ -9,7 +9,8 @@
 //!
 //! - `lib.rs`: opening the database (connection settings, pool, migrations).
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
-//!   `invites`, `messages`, `outbox`, `health`.
+//!   `invites`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `outbox`,
+//!   `health`.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows written inside a
 //!   transaction), `codec` (ids, bit sets and JSON lists to and from SQL values).
 //! - `migrations/`: the schema, embedded into the binary.
@@ -23,9 +24,13 @@ mod guilds;
 mod health;
 mod invites;
 mod members;
+mod message_index;
 mod messages;
 mod outbox;
+mod reactions;
+mod read_states;
 mod roles;
+mod search;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -44,7 +49,10 @@ const MAX_CONNECTIONS: u32 = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The schema migrations, embedded at compile time.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (2, "messaging", include_str!("../migrations/0002_messaging.sql")),
+];
 
 /// A write transaction on the store's database.
 type WriteTx = Transaction<'static, sqlx::Sqlite>;

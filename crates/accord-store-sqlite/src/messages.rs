@@ -1,14 +1,19 @@
 //! [`MessageStore`] on SQLite: messages keyed by (channel, id); repeated enforced nonces are
 //! caught by a partial unique index on (author, nonce), so concurrent repeats resolve to one row.
+//! Each write keeps the message's search index rows in step (`message_index`).
 
 use accord_core::Snowflake;
-use accord_store::{CreatedMessage, EventDraft, MessageRecord, MessageReference, MessageStore, Page, StoreResult};
+use accord_store::codec::{attachments_from_json, attachments_to_json};
+use accord_store::{
+    CreatedMessage, EventDraft, MessageRecord, MessageReference, MessageStore, MessageVersion, Page, PinOutcome,
+    StoreResult,
+};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use crate::codec::{RowExt, bits, ids_json, opt_bits, opt_id};
-use crate::error::db;
-use crate::{SqliteStore, events};
+use crate::error::{corrupt, db};
+use crate::{SqliteStore, events, message_index};
 
 #[async_trait::async_trait]
 impl MessageStore for SqliteStore {
@@ -18,8 +23,9 @@ impl MessageStore for SqliteStore {
         let inserted = sqlx::query(
             "INSERT INTO messages (channel_id, id, guild_id, author_id, content, nonce, enforced_nonce, tts, kind, \
              flags, edited_ms, pinned, mention_everyone, mention_user_ids, mention_role_ids, ref_message_id, \
-             ref_channel_id, ref_guild_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
+             ref_channel_id, ref_guild_id, pinned_ms, attachments, embeds, has_bits) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+             $22) \
              ON CONFLICT (author_id, nonce) WHERE enforced_nonce = 1 DO NOTHING",
         )
         .bind(message.channel_id.as_i64())
@@ -33,13 +39,17 @@ impl MessageStore for SqliteStore {
         .bind(message.kind)
         .bind(bits(message.flags))
         .bind(opt_bits(message.edited_ms))
-        .bind(message.pinned)
+        .bind(message.pinned_ms.is_some())
         .bind(message.mention_everyone)
         .bind(ids_json(&message.mention_user_ids))
         .bind(ids_json(&message.mention_role_ids))
         .bind(reference.map(|r| r.message_id.as_i64()))
         .bind(reference.map(|r| r.channel_id.as_i64()))
         .bind(reference.and_then(|r| opt_id(r.guild_id)))
+        .bind(opt_bits(message.pinned_ms))
+        .bind(attachments_to_json(&message.attachments))
+        .bind(&message.embeds)
+        .bind(message.has_bits())
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -62,6 +72,7 @@ impl MessageStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
+        message_index::add(&mut tx, message).await.map_err(db)?;
         events::write(&mut tx, events).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(CreatedMessage::New(message.clone()))
@@ -128,47 +139,180 @@ impl MessageStore for SqliteStore {
 
     async fn update_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<()> {
         let mut tx = self.write().await?;
-        let updated = sqlx::query(
-            "UPDATE messages SET content = $3, flags = $4, edited_ms = $5, pinned = $6, mention_everyone = $7, \
-             mention_user_ids = $8, mention_role_ids = $9 WHERE channel_id = $1 AND id = $2",
+        let Some(current) = read(&mut tx, message.channel_id, message.id).await.map_err(db)? else {
+            return Ok(());
+        };
+        sqlx::query(
+            "UPDATE messages SET content = $3, flags = $4, edited_ms = $5, mention_everyone = $6, \
+             mention_user_ids = $7, mention_role_ids = $8, attachments = $9, embeds = $10, has_bits = $11 \
+             WHERE channel_id = $1 AND id = $2",
         )
         .bind(message.channel_id.as_i64())
         .bind(message.id.as_i64())
         .bind(&message.content)
         .bind(bits(message.flags))
         .bind(opt_bits(message.edited_ms))
-        .bind(message.pinned)
         .bind(message.mention_everyone)
         .bind(ids_json(&message.mention_user_ids))
         .bind(ids_json(&message.mention_role_ids))
+        .bind(attachments_to_json(&message.attachments))
+        .bind(&message.embeds)
+        .bind(message.has_bits())
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        if updated.rows_affected() == 0 {
-            return Ok(());
+        if current.content != message.content || current.embeds != message.embeds {
+            keep_version(&mut tx, &current, message.edited_ms).await.map_err(db)?;
         }
+        message_index::remove(&mut tx, message.channel_id, message.id).await.map_err(db)?;
+        message_index::add(&mut tx, message).await.map_err(db)?;
         events::write(&mut tx, events).await.map_err(db)?;
         tx.commit().await.map_err(db)
     }
 
     async fn delete_message(&self, channel_id: Snowflake, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
+        Ok(self.delete_messages(channel_id, &[id], events).await? > 0)
+    }
+
+    async fn delete_messages(
+        &self,
+        channel_id: Snowflake,
+        ids: &[Snowflake],
+        events: &[EventDraft],
+    ) -> StoreResult<u64> {
         let mut tx = self.write().await?;
-        let deleted = sqlx::query("DELETE FROM messages WHERE channel_id = $1 AND id = $2")
-            .bind(channel_id.as_i64())
-            .bind(id.as_i64())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        if deleted.rows_affected() == 0 {
-            return Ok(false);
+        let mut deleted = 0;
+        for id in ids {
+            let done = sqlx::query("DELETE FROM messages WHERE channel_id = $1 AND id = $2")
+                .bind(channel_id.as_i64())
+                .bind(id.as_i64())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+            if done.rows_affected() > 0 {
+                message_index::remove(&mut tx, channel_id, *id).await.map_err(db)?;
+                deleted += 1;
+            }
+        }
+        if deleted == 0 {
+            return Ok(0);
         }
         events::write(&mut tx, events).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
-        Ok(true)
+        Ok(deleted)
+    }
+
+    async fn set_pinned(
+        &self,
+        channel_id: Snowflake,
+        id: Snowflake,
+        pinned_ms: Option<u64>,
+        max_pins: u32,
+        events: &[EventDraft],
+    ) -> StoreResult<PinOutcome> {
+        let mut tx = self.write().await?;
+        let Some(current) = read(&mut tx, channel_id, id).await.map_err(db)? else {
+            return Ok(PinOutcome::Missing);
+        };
+        if current.pinned_ms.is_some() == pinned_ms.is_some() {
+            return Ok(PinOutcome::Unchanged);
+        }
+        if pinned_ms.is_some() {
+            let pins: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE channel_id = $1 AND pinned_ms IS NOT NULL")
+                    .bind(channel_id.as_i64())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+            if pins >= i64::from(max_pins) {
+                return Ok(PinOutcome::Full);
+            }
+        }
+        sqlx::query("UPDATE messages SET pinned = $3, pinned_ms = $4 WHERE channel_id = $1 AND id = $2")
+            .bind(channel_id.as_i64())
+            .bind(id.as_i64())
+            .bind(pinned_ms.is_some())
+            .bind(opt_bits(pinned_ms))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(PinOutcome::Changed)
+    }
+
+    async fn pinned_messages(&self, channel_id: Snowflake) -> StoreResult<Vec<MessageRecord>> {
+        let rows = sqlx::query(
+            "SELECT * FROM messages WHERE channel_id = $1 AND pinned_ms IS NOT NULL ORDER BY pinned_ms DESC, id DESC",
+        )
+        .bind(channel_id.as_i64())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(message_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn message_versions(&self, channel_id: Snowflake, id: Snowflake) -> StoreResult<Vec<MessageVersion>> {
+        let rows = sqlx::query(
+            "SELECT * FROM message_versions WHERE channel_id = $1 AND message_id = $2 ORDER BY version ASC",
+        )
+        .bind(channel_id.as_i64())
+        .bind(id.as_i64())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter()
+            .map(|row| {
+                Ok(MessageVersion {
+                    version: row.try_get("version")?,
+                    content: row.try_get("content")?,
+                    embeds: row.try_get("embeds")?,
+                    written_ms: row.bits("written_ms")?,
+                    replaced_ms: row.bits("replaced_ms")?,
+                })
+            })
+            .collect::<sqlx::Result<_>>()
+            .map_err(db)
     }
 }
 
-fn message_from(row: &SqliteRow) -> sqlx::Result<MessageRecord> {
+/// The message as the transaction sees it.
+async fn read(
+    conn: &mut sqlx::SqliteConnection,
+    channel_id: Snowflake,
+    id: Snowflake,
+) -> sqlx::Result<Option<MessageRecord>> {
+    let row = sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id = $2")
+        .bind(channel_id.as_i64())
+        .bind(id.as_i64())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.as_ref().map(message_from).transpose()
+}
+
+/// Keeps `current` as the next version, replaced at `replaced_ms` (now when unknown).
+async fn keep_version(
+    conn: &mut sqlx::SqliteConnection,
+    current: &MessageRecord,
+    replaced_ms: Option<u64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO message_versions (channel_id, message_id, version, content, embeds, written_ms, replaced_ms) \
+         SELECT $1, $2, COALESCE(MAX(version), 0) + 1, $3, $4, $5, $6 FROM message_versions \
+         WHERE channel_id = $1 AND message_id = $2",
+    )
+    .bind(current.channel_id.as_i64())
+    .bind(current.id.as_i64())
+    .bind(&current.content)
+    .bind(&current.embeds)
+    .bind(bits(current.edited_ms.unwrap_or_else(|| current.id.timestamp_ms())))
+    .bind(bits(replaced_ms.unwrap_or_else(accord_core::time::now_ms)))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn message_from(row: &SqliteRow) -> sqlx::Result<MessageRecord> {
     let reference = match (row.opt_id("ref_message_id")?, row.opt_id("ref_channel_id")?) {
         (Some(message_id), Some(channel_id)) => {
             Some(MessageReference { message_id, channel_id, guild_id: row.opt_id("ref_guild_id")? })
@@ -187,10 +331,13 @@ fn message_from(row: &SqliteRow) -> sqlx::Result<MessageRecord> {
         kind: row.try_get("kind")?,
         flags: row.bits("flags")?,
         edited_ms: row.opt_bits("edited_ms")?,
-        pinned: row.try_get("pinned")?,
+        pinned_ms: row.opt_bits("pinned_ms")?,
         mention_everyone: row.try_get("mention_everyone")?,
         mention_user_ids: row.ids("mention_user_ids")?,
         mention_role_ids: row.ids("mention_role_ids")?,
         reference,
+        attachments: attachments_from_json(&row.try_get::<String, _>("attachments")?)
+            .map_err(|e| corrupt("attachments", e))?,
+        embeds: row.try_get("embeds")?,
     })
 }

@@ -25,9 +25,13 @@ pub mod guilds;
 pub mod health;
 pub mod invites;
 pub mod members;
+pub mod message_changes;
 pub mod messages;
 pub mod outbox;
+pub mod reactions;
+pub mod read_states;
 pub mod roles;
+pub mod search;
 
 use crate::Store;
 
@@ -110,6 +114,23 @@ macro_rules! contract_tests {
             messages::an_around_page_of_a_missing_message_holds_both_sides,
             messages::updating_a_message_replaces_its_editable_fields,
             messages::deleting_a_message_returns_whether_it_existed,
+            message_changes::attachments_and_embeds_round_trip,
+            message_changes::edits_keep_the_versions_they_replace,
+            message_changes::bulk_deletion_removes_the_listed_messages_of_the_channel,
+            message_changes::pins_are_listed_newest_first_up_to_the_limit,
+            message_changes::concurrent_pins_never_pass_the_limit,
+            reactions::reactions_count_once_per_user_in_order_of_first_use,
+            reactions::a_message_holds_a_limited_number_of_distinct_emoji,
+            reactions::reaction_users_page_ascending_by_id,
+            reactions::reactions_are_removed_one_by_emoji_or_all,
+            reactions::deleting_a_message_deletes_its_reactions,
+            read_states::mention_counts_follow_the_read_mark,
+            read_states::an_edit_that_drops_a_mention_drops_its_ping,
+            search::search_matches_all_words_ignoring_case,
+            search::search_filters_combine,
+            search::search_pages_with_offset_in_either_order,
+            search::search_text_is_never_query_syntax,
+            search::edits_and_deletes_update_the_search_index,
             outbox::events_appear_in_commit_order,
             outbox::writes_that_change_nothing_add_no_events,
             outbox::marking_published_removes_events_up_to_the_position,

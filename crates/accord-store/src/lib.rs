@@ -11,6 +11,7 @@
 
 pub mod accounts;
 pub mod channels;
+pub mod codec;
 #[cfg(feature = "contract")]
 pub mod contract;
 pub mod error;
@@ -19,8 +20,11 @@ pub mod invites;
 pub mod members;
 pub mod messages;
 pub mod outbox;
+pub mod reactions;
+pub mod read_states;
 pub mod records;
 pub mod roles;
+pub mod search;
 
 use std::sync::Arc;
 
@@ -30,10 +34,13 @@ pub use error::StoreError;
 pub use guilds::GuildStore;
 pub use invites::{AcceptInvite, InviteStore};
 pub use members::MemberStore;
-pub use messages::{CreatedMessage, MessageStore, Page};
+pub use messages::{CreatedMessage, MessageStore, Page, PinOutcome};
 pub use outbox::OutboxStore;
+pub use reactions::{ReactionAdded, ReactionStore};
+pub use read_states::ReadStateStore;
 pub use records::*;
 pub use roles::RoleStore;
+pub use search::{SearchQuery, SearchResults, SearchStore};
 
 /// The result type of every storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -58,6 +65,9 @@ pub trait Store:
     + MemberStore
     + InviteStore
     + MessageStore
+    + ReactionStore
+    + ReadStateStore
+    + SearchStore
     + OutboxStore
     + HealthStore
     + Send
@@ -74,6 +84,9 @@ impl<T> Store for T where
         + MemberStore
         + InviteStore
         + MessageStore
+        + ReactionStore
+        + ReadStateStore
+        + SearchStore
         + OutboxStore
         + HealthStore
         + Send

@@ -2,7 +2,7 @@
 
 use accord_core::Snowflake;
 
-use crate::{EventDraft, MessageRecord, StoreResult};
+use crate::{EventDraft, MessageRecord, MessageVersion, StoreResult};
 
 /// Which page of history to read. `limit` is already clamped to 1..=100 by the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +16,19 @@ pub enum Page {
     /// Up to `limit` messages around `id` (about half older, half newer, the message itself
     /// included if it exists), newest first.
     Around { id: Snowflake, limit: u32 },
+}
+
+/// What pinning or unpinning did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinOutcome {
+    /// The message is now pinned (or unpinned); the events were written.
+    Changed,
+    /// It already was; nothing written.
+    Unchanged,
+    /// No such message in that channel.
+    Missing,
+    /// The channel already has the most pins allowed; nothing written.
+    Full,
 }
 
 /// Whether a create stored a new message or found the original of a repeated nonce.
@@ -39,9 +52,37 @@ pub trait MessageStore {
     /// A page of the channel's history, newest first.
     async fn messages(&self, channel_id: Snowflake, page: Page) -> StoreResult<Vec<MessageRecord>>;
 
-    /// Replaces content, flags, edited time, pinned and mentions of an existing message.
+    /// Replaces content, embeds, flags, edited time and mentions of an existing message. When
+    /// content or embeds change, the replaced version is kept (see [`Self::message_versions`]).
     async fn update_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<()>;
 
-    /// Returns false when it was not in that channel.
+    /// Returns false when it was not in that channel. Its reactions, versions and read marks
+    /// of its mentions go with it.
     async fn delete_message(&self, channel_id: Snowflake, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool>;
+
+    /// Deletes those of `ids` that are in the channel, returning how many; `events` are
+    /// written only when at least one was.
+    async fn delete_messages(
+        &self,
+        channel_id: Snowflake,
+        ids: &[Snowflake],
+        events: &[EventDraft],
+    ) -> StoreResult<u64>;
+
+    /// Pins the message at `pinned_ms` (when the channel has fewer than `max_pins` pins), or
+    /// unpins it (`None`).
+    async fn set_pinned(
+        &self,
+        channel_id: Snowflake,
+        id: Snowflake,
+        pinned_ms: Option<u64>,
+        max_pins: u32,
+        events: &[EventDraft],
+    ) -> StoreResult<PinOutcome>;
+
+    /// The channel's pinned messages, the most recently pinned first.
+    async fn pinned_messages(&self, channel_id: Snowflake) -> StoreResult<Vec<MessageRecord>>;
+
+    /// The versions an edit replaced, oldest first (empty for a message never edited).
+    async fn message_versions(&self, channel_id: Snowflake, id: Snowflake) -> StoreResult<Vec<MessageVersion>>;
 }

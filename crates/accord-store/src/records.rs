@@ -211,11 +211,127 @@ pub struct MessageRecord {
     pub kind: u8,
     pub flags: u64,
     pub edited_ms: Option<u64>,
-    pub pinned: bool,
+    /// When it was pinned; none while it is not.
+    pub pinned_ms: Option<u64>,
     pub mention_everyone: bool,
     pub mention_user_ids: Vec<Snowflake>,
     pub mention_role_ids: Vec<Snowflake>,
     pub reference: Option<MessageReference>,
+    pub attachments: Vec<AttachmentRecord>,
+    /// The embeds as a JSON array, validated by the service (`[]` when there are none).
+    pub embeds: String,
+}
+
+impl MessageRecord {
+    /// What the message holds, as [`has`] bits, for search filters.
+    pub fn has_bits(&self) -> u32 {
+        let mut bits = 0;
+        if self.content.contains("http://") || self.content.contains("https://") {
+            bits |= has::LINK;
+        }
+        if self.embeds != "[]" {
+            bits |= has::EMBED;
+        }
+        if !self.attachments.is_empty() {
+            bits |= has::FILE;
+        }
+        for attachment in &self.attachments {
+            if attachment.content_type.starts_with("image/") {
+                bits |= has::IMAGE;
+            } else if attachment.content_type.starts_with("video/") {
+                bits |= has::VIDEO;
+            } else if attachment.content_type.starts_with("audio/") {
+                bits |= has::SOUND;
+            }
+        }
+        bits
+    }
+
+    /// Who the message pings: mentioned users and roles, and the guild (the @everyone role's
+    /// id) for `@everyone`.
+    pub fn mention_targets(&self) -> Vec<Snowflake> {
+        let mut targets: Vec<Snowflake> = self.mention_user_ids.iter().chain(&self.mention_role_ids).copied().collect();
+        if let (true, Some(guild)) = (self.mention_everyone, self.guild_id) {
+            targets.push(guild);
+        }
+        targets.sort_unstable();
+        targets.dedup();
+        targets
+    }
+}
+
+/// Bits of [`MessageRecord::has_bits`]: what a search's `has` filter asks for.
+pub mod has {
+    pub const LINK: u32 = 1;
+    pub const EMBED: u32 = 1 << 1;
+    pub const FILE: u32 = 1 << 2;
+    pub const IMAGE: u32 = 1 << 3;
+    pub const VIDEO: u32 = 1 << 4;
+    pub const SOUND: u32 = 1 << 5;
+}
+
+/// A file attached to a message; its bytes are in the blob store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRecord {
+    pub id: Snowflake,
+    /// Sanitised: safe in a URL path, a blob key and a header.
+    pub filename: String,
+    pub size: u64,
+    /// Sniffed from the bytes, never the client's claim.
+    pub content_type: String,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub description: Option<String>,
+}
+
+/// A message's earlier version, kept when an edit replaced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageVersion {
+    /// 1 for the original, counting up.
+    pub version: u32,
+    pub content: String,
+    pub embeds: String,
+    /// When this version was written (the message's creation or an earlier edit).
+    pub written_ms: u64,
+    /// When the next edit replaced it.
+    pub replaced_ms: u64,
+}
+
+/// An emoji reacted with: a Unicode emoji (`id` none) or a custom one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReactionEmoji {
+    pub id: Option<Snowflake>,
+    pub name: String,
+    pub animated: bool,
+}
+
+impl ReactionEmoji {
+    /// What identifies the emoji among a message's reactions: a custom emoji's id, or the
+    /// Unicode emoji itself.
+    pub fn key(&self) -> String {
+        self.id.map_or_else(|| self.name.clone(), |id| id.to_string())
+    }
+}
+
+/// One emoji's reactions on a message, as a viewer sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReactionCount {
+    pub message_id: Snowflake,
+    pub emoji: ReactionEmoji,
+    pub count: u32,
+    /// Whether the viewer is among the reactors.
+    pub me: bool,
+}
+
+/// How far a user has read a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadState {
+    pub channel_id: Snowflake,
+    /// None when the user never acknowledged a message there.
+    pub last_message_id: Option<Snowflake>,
+    /// Messages after `last_message_id` by others that ping the user.
+    pub mention_count: u32,
+    pub last_pin_ms: Option<u64>,
 }
 
 /// An event to publish once its change commits. Built by the service that makes the change.

@@ -63,8 +63,9 @@ impl TestServer {
     pub async fn spawn_in(data: TestData, tweak: impl FnOnce(&mut Config)) -> Self {
         let mut config = test_config(&data);
         tweak(&mut config);
+        let listener = bind(&mut config).await;
         let server = Server::build(&config).await.expect("server builds");
-        Self::serve(server, data, config).await
+        Self::serve(server, listener, data, config).await
     }
 
     /// Another node of the same installation: its own process state (gateway sessions,
@@ -77,12 +78,12 @@ impl TestServer {
             WorkerId::Auto => WorkerId::Auto,
         };
         tweak(&mut config);
+        let listener = bind(&mut config).await;
         let server = Server::build_on(&config, self.backends.clone()).await.expect("peer builds");
-        Self::serve(server, TestData::placeholder(), config).await
+        Self::serve(server, listener, TestData::placeholder(), config).await
     }
 
-    async fn serve(server: Server, data: TestData, config: Config) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    async fn serve(server: Server, listener: tokio::net::TcpListener, data: TestData, config: Config) -> Self {
         let addr = listener.local_addr().expect("local addr");
         let backends = server.backends();
         let bus = server.bus();
@@ -424,4 +425,11 @@ impl Events {
         }
         names
     }
+}
+
+/// A listener on a free loopback port, which becomes the config's public URL.
+async fn bind(config: &mut Config) -> tokio::net::TcpListener {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    config.public_url = Some(format!("http://{}", listener.local_addr().expect("local addr")));
+    listener
 }

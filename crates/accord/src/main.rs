@@ -48,12 +48,15 @@ struct ServeArgs {
     /// Snowflake worker id, unique per process in a cluster: 0-1023, or auto to lease one [default: 0].
     #[arg(long, env = "ACCORD_WORKER_ID", global = true)]
     worker_id: Option<accord_server::WorkerId>,
-    /// Services to run: all, or a comma-separated list of edge, auth, users, guilds, chat, gateway [default: all].
+    /// Services to run: all, or a comma-separated list of edge, auth, users, guilds, chat, media, gateway [default: all].
     #[arg(long, env = "ACCORD_SERVICES", value_delimiter = ',', global = true)]
     services: Option<Vec<String>>,
     /// The host:port other processes of a cluster reach this one at [default: the listen address].
     #[arg(long, env = "ACCORD_ADVERTISE", global = true)]
     advertise: Option<String>,
+    /// The URL clients reach Accord at, for attachment and avatar URLs [default: http://localhost:<listen port>].
+    #[arg(long, env = "ACCORD_PUBLIC_URL", global = true)]
+    public_url: Option<String>,
     /// Storage: sqlite://<file> or postgres://user@host:5432/db [default: SQLite in the data directory].
     #[arg(long, env = "ACCORD_DATABASE", global = true)]
     database: Option<String>,
@@ -120,6 +123,9 @@ impl ServeArgs {
         }
         if self.advertise.is_some() {
             config.advertise.clone_from(&self.advertise);
+        }
+        if self.public_url.is_some() {
+            config.public_url.clone_from(&self.public_url);
         }
         Ok(config)
     }

@@ -5,15 +5,17 @@ use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::ChannelAccess;
 use accord_service::extract::{Json, Path, Query};
-use accord_service::{ApiResult, Caller, ServiceContext, render};
+use accord_service::{ApiResult, Caller, ServiceContext};
 use accord_store::{MessageRecord, Page};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use crate::content::MessageContent;
 use crate::error::ChatError;
-use crate::events;
+use crate::{attachments, content, embeds, events, view};
+
+/// Message flags a client may set on its own message: SUPPRESS_EMBEDS.
+const EDITABLE_FLAGS: u64 = 1 << 2;
 
 #[derive(Debug, Deserialize)]
 pub struct HistoryQuery {
@@ -56,12 +58,11 @@ pub async fn list(
         return Ok(axum::Json(Vec::new()));
     }
     let messages = ctx.store.messages(channel_id, page).await?;
-    let users = events::users_of(ctx.store.as_ref(), &messages).await?;
-    Ok(axum::Json(messages.iter().map(|m| render::message(m, &users)).collect()))
+    Ok(axum::Json(view::messages(&ctx, &messages, caller.user_id).await?))
 }
 
 /// A message the caller may read (VIEW_CHANNEL and READ_MESSAGE_HISTORY), or 404.
-async fn readable(
+pub(super) async fn readable(
     ctx: &ServiceContext,
     caller: Snowflake,
     ids: (Snowflake, Snowflake),
@@ -81,13 +82,28 @@ pub async fn get(
     Path(ids): Path<(Snowflake, Snowflake)>,
 ) -> ApiResult<axum::Json<Message>> {
     let (_, message) = readable(&ctx, caller.user_id, ids).await?;
-    Ok(axum::Json(events::load_message(ctx.store.as_ref(), &message).await?))
+    Ok(axum::Json(view::message(&ctx, &message, caller.user_id).await?))
+}
+
+/// A kept attachment, as `attachments` in an edit lists it.
+#[derive(Debug, Deserialize)]
+pub struct KeptAttachment {
+    id: Snowflake,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct EditMessage {
     #[serde(default)]
     content: Option<String>,
+    #[serde(default)]
+    embeds: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    flags: Option<u64>,
+    /// The attachments to keep; the others are removed.
+    #[serde(default)]
+    attachments: Option<Vec<KeptAttachment>>,
+    #[serde(default)]
+    allowed_mentions: Option<super::send::AllowedMentions>,
 }
 
 /// `PATCH /channels/{channel.id}/messages/{message.id}` — the author only.
@@ -102,15 +118,30 @@ pub async fn edit(
         return Err(ChatError::NotAuthor.into());
     }
     if let Some(content) = body.content {
-        message.content = MessageContent::try_from(content)?.into_inner();
+        message.content = content::optional(content)?;
         (message.mention_user_ids, message.mention_role_ids, message.mention_everyone) =
-            super::send::effective_mentions(&ctx, &access, &message.content, None).await?;
+            super::send::effective_mentions(&ctx, &access, &message.content, body.allowed_mentions.as_ref()).await?;
+    }
+    if let Some(list) = body.embeds {
+        message.embeds = embeds::validate(list)?;
+    }
+    if let Some(flags) = body.flags {
+        message.flags = (message.flags & !EDITABLE_FLAGS) | (flags & EDITABLE_FLAGS);
+    }
+    let mut dropped = Vec::new();
+    if let Some(kept) = body.attachments {
+        let (keep, drop) = message.attachments.into_iter().partition(|a| kept.iter().any(|k| k.id == a.id));
+        (message.attachments, dropped) = (keep, drop);
+    }
+    if message.content.is_empty() && message.embeds == "[]" && message.attachments.is_empty() {
+        return Err(ChatError::EmptyMessage.into());
     }
     message.edited_ms = Some(now_ms());
-    let rendered = events::load_message(ctx.store.as_ref(), &message).await?;
+    let rendered = view::message(&ctx, &message, caller.user_id).await?;
     let event = events::message_event(&ctx, "MESSAGE_UPDATE", &rendered, &message, access.guild.member.as_ref());
     ctx.store.update_message(&message, &[event]).await?;
     ctx.events_committed();
+    attachments::remove(&ctx, message.channel_id, &dropped).await;
     Ok(axum::Json(rendered))
 }
 
@@ -130,5 +161,6 @@ pub async fn delete(
         return Err(ChatError::UnknownMessage.into());
     }
     ctx.events_committed();
+    attachments::remove_of(&ctx, &[message]).await;
     Ok(StatusCode::NO_CONTENT)
 }

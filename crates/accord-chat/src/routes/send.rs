@@ -1,17 +1,20 @@
-//! `POST /channels/{id}/messages`: validation, permissions, mentions, reply references and
-//! nonce idempotency, then one transaction with the MESSAGE_CREATE event.
+//! `POST /channels/{id}/messages`: a JSON body, or multipart with `payload_json` and
+//! `files[n]`. Validation, permissions, mentions, reply references, embeds and nonce
+//! idempotency, then the files into the blob store and one transaction with MESSAGE_CREATE.
 
 use accord_core::{Permissions, Snowflake};
+use accord_media::MessageBody;
 use accord_service::access::ChannelAccess;
-use accord_service::extract::{Json, Path};
+use accord_service::extract::{Path, parse_json};
 use accord_service::{ApiResult, Caller, ServiceContext};
 use accord_store::{CreatedMessage, MessageRecord, MessageReference};
 use axum::extract::State;
 use serde::Deserialize;
 
-use crate::content::MessageContent;
 use crate::error::ChatError;
-use crate::{events, mentions, slowmode};
+use crate::{attachments, content, embeds, events, slowmode, view};
+
+pub use super::mentions::{AllowedMentions, effective_mentions};
 
 /// Channel types that hold messages: text, voice (its text chat), announcement, stage.
 const MESSAGE_KINDS: [u8; 4] = [0, 2, 5, 13];
@@ -34,19 +37,20 @@ pub struct ReferenceBody {
     /// Accepted as libraries send it; replies stay within their channel's guild.
     #[serde(default, rename = "guild_id")]
     _guild_id: Option<Snowflake>,
+    /// Whether a reply to a deleted message fails (the default) or is sent as a plain one.
+    #[serde(default)]
+    fail_if_not_exists: Option<bool>,
+}
+
+/// An entry of `attachments`: which uploaded file (`id` = n of `files[n]`) and its alt text.
+#[derive(Debug, Deserialize)]
+pub struct AttachmentBody {
+    id: serde_json::Value,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct AllowedMentions {
-    #[serde(default)]
-    parse: Option<Vec<String>>,
-    #[serde(default)]
-    users: Option<Vec<Snowflake>>,
-    #[serde(default)]
-    roles: Option<Vec<Snowflake>>,
-}
-
-#[derive(Debug, Deserialize)]
 pub struct CreateMessage {
     #[serde(default)]
     content: Option<String>,
@@ -60,76 +64,57 @@ pub struct CreateMessage {
     message_reference: Option<ReferenceBody>,
     #[serde(default)]
     allowed_mentions: Option<AllowedMentions>,
-    /// Rich content arrives with the messaging issue; empty lists (as libraries send) are fine.
     #[serde(default)]
     embeds: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    attachments: Option<Vec<AttachmentBody>>,
+    #[serde(default)]
+    flags: Option<u64>,
+    /// Components and stickers do not exist here; empty lists (as libraries send) are fine.
     #[serde(default)]
     components: Option<Vec<serde_json::Value>>,
     #[serde(default)]
     sticker_ids: Option<Vec<serde_json::Value>>,
-    #[serde(default)]
-    attachments: Option<Vec<serde_json::Value>>,
 }
 
-impl CreateMessage {
-    fn rich_content(&self) -> Option<&'static str> {
-        let lists = [
-            (&self.embeds, "embeds"),
-            (&self.components, "components"),
-            (&self.sticker_ids, "sticker_ids"),
-            (&self.attachments, "attachments"),
-        ];
-        lists.into_iter().find(|(list, _)| list.as_ref().is_some_and(|l| !l.is_empty())).map(|(_, name)| name)
-    }
-}
+/// Message flags a sender may set: SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS.
+const SENDABLE_FLAGS: u64 = (1 << 2) | (1 << 12);
 
-/// Which parsed mentions take effect: members only, roles of the guild, everyone only with
-/// MENTION_EVERYONE, all of it narrowed by `allowed_mentions`.
-pub(super) async fn effective_mentions(
-    ctx: &ServiceContext,
-    access: &ChannelAccess,
-    content: &str,
-    allowed: Option<&AllowedMentions>,
-) -> Result<(Vec<Snowflake>, Vec<Snowflake>, bool), ChatError> {
-    let found = mentions::parse(content);
-    let parse_allows =
-        |kind: &str| allowed.is_none_or(|a| a.parse.as_ref().is_some_and(|p| p.iter().any(|x| x == kind)));
-    let listed = |list: Option<&Vec<Snowflake>>, id: &Snowflake| list.is_some_and(|l| l.contains(id));
-    let guild_id = access.guild.guild.id;
-    let mut users = Vec::new();
-    for id in found.users {
-        let allowed_user = parse_allows("users") || listed(allowed.and_then(|a| a.users.as_ref()), &id);
-        if allowed_user && ctx.store.member(guild_id, id).await?.is_some() {
-            users.push(id);
-        }
-    }
-    let roles = found
-        .roles
-        .into_iter()
-        .filter(|id| *id != guild_id && access.guild.role(*id).is_some())
-        .filter(|id| parse_allows("roles") || listed(allowed.and_then(|a| a.roles.as_ref()), id))
-        .collect();
-    let everyone =
-        found.everyone && parse_allows("everyone") && access.permissions.contains(Permissions::MENTION_EVERYONE);
-    Ok((users, roles, everyone))
-}
-
-/// `POST /channels/{channel.id}/messages` — SEND_MESSAGES (READ_MESSAGE_HISTORY for replies).
+/// `POST /channels/{channel.id}/messages` — SEND_MESSAGES, ATTACH_FILES for files,
+/// EMBED_LINKS for embeds, READ_MESSAGE_HISTORY for replies.
 pub async fn create(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
-    Json(body): Json<CreateMessage>,
+    upload: MessageBody,
 ) -> ApiResult<axum::Json<accord_api::message::Message>> {
+    let body: CreateMessage = match &upload.payload_json {
+        Some(json) => parse_json(json)?,
+        None => CreateMessage::default(),
+    };
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
     if !MESSAGE_KINDS.contains(&access.channel.kind) {
         return Err(ChatError::NonTextChannel.into());
     }
     access.require_permission(Permissions::SEND_MESSAGES)?;
-    if let Some(field) = body.rich_content() {
-        return Err(ChatError::InvalidField { field, message: "Rich content is not supported yet." }.into());
+    let unsupported = [(&body.components, "components"), (&body.sticker_ids, "sticker_ids")];
+    if let Some((_, field)) = unsupported.into_iter().find(|(list, _)| list.as_ref().is_some_and(|l| !l.is_empty())) {
+        return Err(ChatError::InvalidField { field, message: "Not supported." }.into());
     }
-    let content = MessageContent::try_from(body.content.unwrap_or_default())?.into_inner();
+    let content = content::optional(body.content.unwrap_or_default())?;
+    let embeds = match body.embeds {
+        Some(list) if !list.is_empty() => {
+            access.require_permission(Permissions::EMBED_LINKS)?;
+            embeds::validate(list)?
+        }
+        _ => "[]".to_owned(),
+    };
+    if !upload.files.is_empty() {
+        access.require_permission(Permissions::ATTACH_FILES)?;
+    }
+    if content.is_empty() && embeds == "[]" && upload.files.is_empty() {
+        return Err(ChatError::EmptyMessage.into());
+    }
     let nonce = body.nonce.map(|n| match n {
         Nonce::Text(s) => s,
         Nonce::Number(n) => n.to_string(),
@@ -138,32 +123,49 @@ pub async fn create(
         return Err(ChatError::InvalidField { field: "nonce", message: "Must be 25 or fewer in length." }.into());
     }
     let enforced_nonce = body.enforce_nonce.unwrap_or(false) && nonce.is_some();
-    let reference = match body.message_reference {
+    let replied = match body.message_reference {
         None => None,
         Some(r) => {
             access.require_permission(Permissions::READ_MESSAGE_HISTORY)?;
             let bad = ChatError::InvalidField { field: "message_reference", message: "Unknown message." };
-            if r.channel_id.is_some_and(|c| c != channel_id)
-                || ctx.store.message(channel_id, r.message_id).await?.is_none()
-            {
+            if r.channel_id.is_some_and(|c| c != channel_id) {
                 return Err(bad.into());
             }
-            Some(MessageReference { message_id: r.message_id, channel_id, guild_id: access.channel.guild_id })
+            match ctx.store.message(channel_id, r.message_id).await? {
+                Some(original) => Some(original),
+                None if r.fail_if_not_exists == Some(false) => None,
+                None => return Err(bad.into()),
+            }
         }
     };
-    let channel = &access.channel;
     slowmode::try_send(
         ctx.kv.as_ref(),
         channel_id,
         caller.user_id,
-        channel.rate_limit_per_user,
+        access.channel.rate_limit_per_user,
         access.permissions,
         nonce.as_deref().filter(|_| enforced_nonce),
     )
     .await
     .map_err(ChatError::Slowmode)?;
-    let (mention_user_ids, mention_role_ids, mention_everyone) =
+    let (mut mention_user_ids, mention_role_ids, mention_everyone) =
         effective_mentions(&ctx, &access, &content, body.allowed_mentions.as_ref()).await?;
+    if let Some(original) = &replied {
+        let ping_author = body.allowed_mentions.as_ref().is_none_or(|a| a.replied_user.unwrap_or(false));
+        let author = original.author_id;
+        let fresh = ping_author && author != caller.user_id && !mention_user_ids.contains(&author);
+        if fresh && super::mentions::can_be_pinged(&ctx, &access, author).await? {
+            mention_user_ids.push(author);
+        }
+    }
+    let descriptions = body.attachments.unwrap_or_default();
+    let mut stored = attachments::store(&ctx, channel_id, upload.files).await?;
+    for (index, attachment) in stored.iter_mut().enumerate() {
+        let described = descriptions
+            .iter()
+            .find(|a| a.id.as_u64() == Some(index as u64) || a.id.as_str() == Some(&index.to_string()));
+        attachment.description = described.and_then(|a| a.description.clone()).map(|d| d.chars().take(1024).collect());
+    }
     let record = MessageRecord {
         id: ctx.next_id(),
         channel_id,
@@ -173,24 +175,49 @@ pub async fn create(
         nonce,
         enforced_nonce,
         tts: body.tts.unwrap_or(false) && access.permissions.contains(Permissions::SEND_TTS_MESSAGES),
-        kind: if reference.is_some() { 19 } else { 0 },
-        flags: 0,
+        kind: if replied.is_some() { 19 } else { 0 },
+        flags: body.flags.unwrap_or(0) & SENDABLE_FLAGS,
         edited_ms: None,
-        pinned: false,
+        pinned_ms: None,
         mention_everyone,
         mention_user_ids,
         mention_role_ids,
-        reference,
+        reference: replied.as_ref().map(|original| MessageReference {
+            message_id: original.id,
+            channel_id,
+            guild_id: access.channel.guild_id,
+        }),
+        attachments: stored,
+        embeds,
     };
-    let rendered = events::load_message(ctx.store.as_ref(), &record).await?;
+    let rendered = view::message(&ctx, &record, caller.user_id).await?;
     let event = events::message_event(&ctx, "MESSAGE_CREATE", &rendered, &record, access.guild.member.as_ref());
-    match ctx.store.create_message(&record, &[event]).await? {
-        CreatedMessage::New(_) => {
+    let created = ctx.store.create_message(&record, &[event]).await;
+    match created {
+        Ok(CreatedMessage::New(_)) => {
             ctx.events_committed();
             Ok(axum::Json(rendered))
         }
-        CreatedMessage::Existing(original) => {
-            Ok(axum::Json(events::load_message(ctx.store.as_ref(), &original).await?))
+        Ok(CreatedMessage::Existing(original)) => {
+            attachments::remove(&ctx, channel_id, &record.attachments).await;
+            Ok(axum::Json(view::message(&ctx, &original, caller.user_id).await?))
         }
+        Err(error) => {
+            attachments::remove(&ctx, channel_id, &record.attachments).await;
+            Err(error.into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CreateMessage;
+
+    #[test]
+    fn libraries_empty_lists_parse() {
+        let body: CreateMessage =
+            serde_json::from_str(r#"{"content":"x","embeds":[],"sticker_ids":[],"attachments":[],"tts":false}"#)
+                .unwrap();
+        assert_eq!(body.content.as_deref(), Some("x"));
     }
 }

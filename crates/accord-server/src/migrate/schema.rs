@@ -46,12 +46,13 @@ pub(crate) async fn check_source(source: &mut SqliteConnection) -> anyhow::Resul
     Ok(())
 }
 
-/// The target has every table of [`TABLES`] with exactly its columns and their types.
+/// The target has every table of [`TABLES`] with exactly its columns and their types (generated
+/// columns, which PostgreSQL computes itself, aside).
 pub(crate) async fn check_target(target: &mut PgConnection) -> anyhow::Result<()> {
     for table in TABLES {
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT column_name::text, data_type::text, udt_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1",
+             WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'",
         )
         .bind(table.name)
         .fetch_all(&mut *target)

@@ -248,8 +248,63 @@ pub const TABLES: &[Table] = &[
             col("ref_message_id", BigInt),
             col("ref_channel_id", BigInt),
             col("ref_guild_id", BigInt),
+            col("pinned_ms", BigInt),
+            col("attachments", Text),
+            col("embeds", Text),
+            col("has_bits", Integer),
         ],
         order_by: "channel_id, id",
+        identity: None,
+    },
+    Table {
+        name: "reactions",
+        columns: &[
+            col("channel_id", BigInt),
+            col("message_id", BigInt),
+            col("emoji", Text),
+            col("user_id", BigInt),
+            col("id", BigInt),
+            col("emoji_id", BigInt),
+            col("emoji_name", Text),
+            col("animated", Boolean),
+        ],
+        order_by: "channel_id, message_id, emoji, user_id",
+        identity: None,
+    },
+    Table {
+        name: "message_versions",
+        columns: &[
+            col("channel_id", BigInt),
+            col("message_id", BigInt),
+            col("version", Integer),
+            col("content", Text),
+            col("embeds", Text),
+            col("written_ms", BigInt),
+            col("replaced_ms", BigInt),
+        ],
+        order_by: "channel_id, message_id, version",
+        identity: None,
+    },
+    Table {
+        name: "message_mentions",
+        columns: &[
+            col("channel_id", BigInt),
+            col("message_id", BigInt),
+            col("target_id", BigInt),
+            col("author_id", BigInt),
+        ],
+        order_by: "channel_id, target_id, message_id",
+        identity: None,
+    },
+    Table {
+        name: "read_states",
+        columns: &[
+            col("user_id", BigInt),
+            col("channel_id", BigInt),
+            col("last_message_id", BigInt),
+            col("last_pin_ms", BigInt),
+        ],
+        order_by: "user_id, channel_id",
         identity: None,
     },
     // Events not yet published; the relay of the new installation publishes them.
@@ -269,9 +324,10 @@ pub const TABLES: &[Table] = &[
     },
 ];
 
-/// SQLite tables that belong to SQLite or sqlx, not to Accord's data.
+/// SQLite tables that belong to SQLite or sqlx, not to Accord's data, and the full-text index
+/// with its shadow tables, which PostgreSQL derives itself (its `search` column).
 pub fn is_bookkeeping(name: &str) -> bool {
-    name.starts_with("sqlite_") || name == "_sqlx_migrations"
+    name.starts_with("sqlite_") || name == "_sqlx_migrations" || name.starts_with("message_search")
 }
 
 impl Table {

@@ -236,10 +236,12 @@ pub fn bulk_message(installation: &Installation, id: Snowflake, content: &str) -
         kind: 0,
         flags: 0,
         edited_ms: None,
-        pinned: false,
+        pinned_ms: None,
         mention_everyone: false,
         mention_user_ids: vec![installation.alice_id],
         mention_role_ids: vec![],
         reference: None,
+        attachments: vec![],
+        embeds: "[]".to_owned(),
     }
 }

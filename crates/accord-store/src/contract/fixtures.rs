@@ -152,11 +152,13 @@ pub fn message(message_id: u64, channel_id: u64, author: u64) -> MessageRecord {
         kind: 0,
         flags: 0,
         edited_ms: None,
-        pinned: false,
+        pinned_ms: None,
         mention_everyone: false,
         mention_user_ids: Vec::new(),
         mention_role_ids: Vec::new(),
         reference: None,
+        attachments: Vec::new(),
+        embeds: "[]".to_owned(),
     }
 }
 

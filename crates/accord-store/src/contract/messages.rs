@@ -163,7 +163,6 @@ pub async fn updating_a_message_replaces_its_editable_fields(store: &dyn Store) 
         content: "edited".to_owned(),
         flags: 4,
         edited_ms: Some(1_700_000_000_123),
-        pinned: true,
         mention_everyone: true,
         mention_user_ids: vec![id(2)],
         mention_role_ids: vec![id(100), id(7)],

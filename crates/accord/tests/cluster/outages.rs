@@ -52,7 +52,7 @@ async fn say_eventually(user: &User, channel: &str, content: &str) {
 async fn messages_posted_while_nats_is_down_reach_every_session_exactly_once_after_it_returns() {
     let Some(mut nats) = OwnNats::start() else { return };
     let Some(cluster) = Cluster::with(Own { nats: Some(nats.url()), ..Own::default() }).await else { return };
-    let core = cluster.start("core", "auth,users,guilds,chat").await;
+    let core = cluster.start("core", "auth,users,guilds,chat,media").await;
     let node_a = cluster.start("gateway-a", "gateway").await;
     let node_b = cluster.start("gateway-b", "gateway").await;
     let edge = cluster.start("edge", "edge").await;
@@ -85,7 +85,7 @@ async fn messages_posted_while_nats_is_down_reach_every_session_exactly_once_aft
 async fn while_postgresql_restarts_requests_fail_cleanly_and_nothing_acknowledged_is_lost() {
     let Some(postgres) = OwnPostgres::start() else { return };
     let Some(cluster) = Cluster::with(Own { database: Some(postgres.url()), ..Own::default() }).await else { return };
-    let _core = cluster.start("core", "auth,users,guilds,chat").await;
+    let _core = cluster.start("core", "auth,users,guilds,chat,media").await;
     let node = cluster.start("gateway", "gateway").await;
     let edge = cluster.start("edge", "edge").await;
     let (alice, bob) = (register(&edge, "alice").await, register(&edge, "bob").await);
@@ -116,7 +116,7 @@ async fn while_postgresql_restarts_requests_fail_cleanly_and_nothing_acknowledge
 async fn with_redis_down_logins_are_refused_and_chat_goes_on() {
     let Some(mut redis) = OwnRedis::start() else { return };
     let Some(cluster) = Cluster::with(Own { redis: Some(redis.url()), ..Own::default() }).await else { return };
-    let _core = cluster.start("core", "auth,users,guilds,chat").await;
+    let _core = cluster.start("core", "auth,users,guilds,chat,media").await;
     let node = cluster.start("gateway", "gateway").await;
     let edge = cluster.start("edge", "edge").await;
     let (alice, bob) = (register(&edge, "alice").await, register(&edge, "bob").await);

@@ -11,7 +11,7 @@ use crate::harness::Cluster;
 async fn a_session_whose_gateway_node_is_killed_resumes_on_another_with_exactly_what_it_missed() {
     let Some(cluster) = Cluster::new().await else { return };
     // Arrange: the writing services in one process, two gateway nodes, the edge.
-    let core = cluster.start("core", "auth,users,guilds,chat").await;
+    let core = cluster.start("core", "auth,users,guilds,chat,media").await;
     let mut node_a = cluster.start("gateway-a", "gateway").await;
     let _node_b = cluster.start("gateway-b", "gateway").await;
     let edge = cluster.start("edge", "edge").await;

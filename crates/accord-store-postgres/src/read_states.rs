@@ -1,0 +1,70 @@
+//! [`ReadStateStore`] on PostgreSQL: one row per (user, channel) read mark; mention counts are
+//! counted from `message_mentions` when asked for, so they never drift.
+
+use accord_core::Snowflake;
+use accord_store::{EventDraft, ReadState, ReadStateStore, StoreResult};
+use sqlx::Row;
+
+use crate::codec::{RowExt, ids};
+use crate::error::db;
+use crate::{PostgresStore, events};
+
+#[async_trait::async_trait]
+impl ReadStateStore for PostgresStore {
+    async fn ack_message(
+        &self,
+        user_id: Snowflake,
+        channel_id: Snowflake,
+        message_id: Snowflake,
+        events: &[EventDraft],
+    ) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO read_states (user_id, channel_id, last_message_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, channel_id) DO UPDATE SET last_message_id = excluded.last_message_id",
+        )
+        .bind(user_id.as_i64())
+        .bind(channel_id.as_i64())
+        .bind(message_id.as_i64())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn read_states(
+        &self,
+        user_id: Snowflake,
+        channel_ids: &[Snowflake],
+        targets: &[Snowflake],
+    ) -> StoreResult<Vec<ReadState>> {
+        let rows = sqlx::query(
+            "SELECT w.id AS channel_id, r.last_message_id, r.last_pin_ms, \
+             (SELECT COUNT(DISTINCT mm.message_id) FROM message_mentions mm \
+              WHERE mm.channel_id = w.id AND mm.message_id > COALESCE(r.last_message_id, 0) \
+              AND mm.author_id <> $1 AND mm.target_id = ANY($3)) AS mention_count \
+             FROM unnest($2::BIGINT[]) AS w (id) LEFT JOIN read_states r ON r.user_id = $1 AND r.channel_id = w.id \
+             ORDER BY w.id",
+        )
+        .bind(user_id.as_i64())
+        .bind(ids(channel_ids))
+        .bind(ids(targets))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        let states = rows
+            .iter()
+            .map(|row| {
+                Ok(ReadState {
+                    channel_id: row.id("channel_id")?,
+                    last_message_id: row.opt_id("last_message_id")?,
+                    mention_count: u32::try_from(row.try_get::<i64, _>("mention_count")?).unwrap_or(u32::MAX),
+                    last_pin_ms: row.opt_bits("last_pin_ms")?,
+                })
+            })
+            .collect::<sqlx::Result<Vec<_>>>()
+            .map_err(db)?;
+        Ok(states.into_iter().filter(|s| s.last_message_id.is_some() || s.mention_count > 0).collect())
+    }
+}

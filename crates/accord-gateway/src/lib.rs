@@ -8,7 +8,7 @@
 //! [`intents`]; [`session`] (a session's sequence-numbered replay ring and outbound queue);
 //! [`hub`] (registry and fan-out) with [`guild_cache`]; [`checkpoint`] (what another node
 //! needs to take a session over); [`connection`] (one WebSocket);
-//! [`ready`] (READY and the GUILD_CREATE snapshots); [`presence`]; [`members`] (op 8);
+//! [`ready`] (READY and the GUILD_CREATE snapshots) with [`read_state`]; [`presence`]; [`members`] (op 8);
 //! [`views`] (serialise once per event and view); [`compress`] (zlib-stream, zstd-stream);
 //! [`metrics`]; [`routes`] (`/gateway`, `/gateway/bot`).
 
@@ -23,6 +23,7 @@ pub mod members;
 pub mod metrics;
 pub mod presence;
 pub mod protocol;
+pub mod read_state;
 pub mod ready;
 pub mod routes;
 pub mod session;

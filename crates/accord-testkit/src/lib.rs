@@ -68,6 +68,17 @@ impl TestServer {
         Self::serve(server, listener, data, config).await
     }
 
+    /// A server whose attachments, icons and avatars go to `blobs` (an S3 bucket in tests).
+    pub async fn spawn_with_blobs(blobs: accord_blobs::BlobHandle) -> Self {
+        let data = TestData::new().await;
+        let mut config = test_config(&data);
+        let listener = bind(&mut config).await;
+        let mut backends = Backends::open(&config).await.expect("backends open");
+        backends.blobs = blobs;
+        let server = Server::build_on(&config, backends).await.expect("server builds");
+        Self::serve(server, listener, data, config).await
+    }
+
     /// Another node of the same installation: its own process state (gateway sessions,
     /// caches) on this server's store, bus and shared state, signing with the same secret.
     pub async fn spawn_peer(&self, tweak: impl FnOnce(&mut Config)) -> Self {
@@ -345,9 +356,12 @@ pub mod permissions {
     pub const ADMINISTRATOR: u64 = 1 << 3;
     pub const MANAGE_CHANNELS: u64 = 1 << 4;
     pub const MANAGE_GUILD: u64 = 1 << 5;
+    pub const ADD_REACTIONS: u64 = 1 << 6;
     pub const VIEW_CHANNEL: u64 = 1 << 10;
     pub const SEND_MESSAGES: u64 = 1 << 11;
     pub const MANAGE_MESSAGES: u64 = 1 << 13;
+    pub const EMBED_LINKS: u64 = 1 << 14;
+    pub const ATTACH_FILES: u64 = 1 << 15;
     pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
     pub const MENTION_EVERYONE: u64 = 1 << 17;
     pub const CHANGE_NICKNAME: u64 = 1 << 26;

@@ -15,6 +15,7 @@ use crate::hub::AdoptRequest;
 use crate::metrics::GatewayMetrics;
 use crate::presence::Presence;
 use crate::protocol::{self, Close, Identify, Resume};
+use crate::read_state::read_state;
 use crate::session::{Identity, Limits, ResumeError, Session};
 use crate::{intents, ready};
 
@@ -90,7 +91,10 @@ impl Connection {
         self.gw.hub.register(session.clone(), guilds.clone()).await.map_err(|_| Exit::Close(Close::UnknownError))?;
         self.phase = Phase::Active { session: session.clone(), generation };
         self.last_heartbeat = Instant::now();
-        let ready = ready::ready(&identity, &user, &guilds, &self.params.resume_url, application, identify.shard);
+        let mut ready = ready::ready(&identity, &user, &guilds, &self.params.resume_url, application, identify.shard);
+        if !bot {
+            ready["read_state"] = read_state(&ctx, user.id, &guilds).await.map_err(store_failed)?;
+        }
         session.push_direct(Arc::from(protocol::dispatch_head("READY", &ready.to_string())));
         if identity.wants(intents::GUILDS) {
             let threshold = identify.large_threshold.unwrap_or(50).clamp(50, 250);

@@ -3,6 +3,7 @@
 use accord_api::guild::{Guild, PartialGuild};
 use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
+use accord_media::keys;
 use accord_service::access::GuildAccess;
 use accord_service::extract::{Json, Path, Query, nullable};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
@@ -17,6 +18,9 @@ use crate::{events, validate};
 
 /// Guilds a user may belong to.
 const MAX_GUILDS_PER_USER: usize = 100;
+
+/// The largest icon accepted, decoded, as Discord has it (10 MiB).
+const MAX_ICON_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Debug, Deserialize)]
 pub struct CreateGuild {
@@ -164,12 +168,15 @@ pub async fn modify(
         }
         guild.description = description;
     }
-    if let Some(Some(_)) = body.icon {
-        return Err(invalid("icon", "Image uploads are not supported yet; only null clears the icon.").into());
-    }
-    if let Some(None) = body.icon {
-        guild.icon = None;
-    }
+    // Parsed before anything else is stored, stored after every other field checks out.
+    let icon = match body.icon {
+        Some(Some(uri)) => {
+            let bytes = accord_media::parse_image_data_uri(&uri, MAX_ICON_BYTES).map_err(|e| e.in_field("icon"))?;
+            Some(Some((accord_media::image_hash(&bytes), bytes)))
+        }
+        Some(None) => Some(None),
+        None => None,
+    };
     if let Some(v) = body.verification_level {
         guild.verification_level = validate::in_range("verification_level", v.into(), 0, 4)? as u8;
     }
@@ -205,6 +212,18 @@ pub async fn modify(
         }
         ctx.store.member(guild_id, owner).await?.ok_or(GuildError::UnknownMember)?;
         guild.owner_id = owner;
+    }
+    match icon {
+        Some(Some((hash, bytes))) => {
+            // The bytes go first: a guild must never name an icon that is not stored. A
+            // failed update leaves an unreferenced blob, which is harmless.
+            accord_media::store_image(ctx.blobs.as_ref(), keys::icon(guild_id, &hash), bytes)
+                .await
+                .map_err(|e| e.in_field("icon"))?;
+            guild.icon = Some(hash);
+        }
+        Some(None) => guild.icon = None,
+        None => {}
     }
     let event = events::guild_update(&ctx, &guild, &access.roles);
     ctx.store.update_guild(&guild, &[event]).await?;

@@ -1,0 +1,39 @@
+//! READY's `read_state` for people (bots keep none): per readable channel that the user marked
+//! read or was pinged in since, `{id, last_message_id, mention_count, last_pin_timestamp}`.
+//! Mentions count only in channels the user can see now.
+
+use accord_core::time::format_timestamp;
+use accord_core::{Permissions, Snowflake};
+use accord_service::ServiceContext;
+use accord_service::access::GuildAccess;
+use accord_store::StoreResult;
+use serde_json::{Value, json};
+
+pub async fn read_state(ctx: &ServiceContext, user_id: Snowflake, guilds: &[Snowflake]) -> StoreResult<Value> {
+    let store = ctx.store.as_ref();
+    let (mut channels, mut targets) = (Vec::new(), vec![user_id]);
+    for guild_id in guilds {
+        let Some(access) = GuildAccess::load(store, *guild_id, user_id).await? else { continue };
+        let Some(member) = &access.member else { continue };
+        targets.push(*guild_id);
+        targets.extend(member.roles.iter().copied());
+        for channel in store.guild_channels(*guild_id).await? {
+            if access.channel_permissions(&channel).contains(Permissions::VIEW_CHANNEL) {
+                channels.push(channel.id);
+            }
+        }
+    }
+    let states = store.read_states(user_id, &channels, &targets).await?;
+    let entries: Vec<Value> = states
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.channel_id,
+                "last_message_id": s.last_message_id.map_or_else(|| "0".to_owned(), |id| id.to_string()),
+                "mention_count": s.mention_count,
+                "last_pin_timestamp": format_timestamp(s.last_pin_ms.unwrap_or(0)),
+            })
+        })
+        .collect();
+    Ok(json!({ "version": 1, "partial": false, "entries": entries }))
+}

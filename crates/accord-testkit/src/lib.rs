@@ -12,6 +12,7 @@ use accord_gateway::Gateway;
 use accord_server::{Backends, Config, Server, WorkerId};
 
 mod data;
+pub mod uploads;
 pub use data::TestData;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;

@@ -1,0 +1,107 @@
+//! The messaging payloads (replies, reactions, pins, attachments, embeds, bulk deletes,
+//! search hits) and their events, parsed by twilight-model.
+
+use accord_testkit::uploads::{png, upload};
+use accord_testkit::{TestServer, TestUser};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use twilight_model::channel::Message;
+use twilight_model::gateway::payload::incoming::{
+    ChannelPinsUpdate, MessageDeleteBulk, MessageUpdate, ReactionAdd, ReactionRemove, ReactionRemoveAll,
+    ReactionRemoveEmoji,
+};
+use twilight_model::user::User;
+
+fn parses<T: DeserializeOwned>(what: &str, value: &Value) -> T {
+    serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("{what} does not parse as twilight type: {e}\n{value:#}"))
+}
+
+fn ok(answer: accord_client::Answer) -> Value {
+    assert!((200..300).contains(&answer.status), "{} {}", answer.status, answer.text);
+    answer.body
+}
+
+/// A guild of `alice` with `bob`; returns its text channel.
+async fn channel_with_two(server: &TestServer) -> (TestUser, TestUser, String) {
+    let alice = server.user("alice").await;
+    let guild = server.guild(&alice).await;
+    let bob = server.member(&guild, "bob").await;
+    (alice, bob, guild.text)
+}
+
+#[tokio::test]
+async fn rich_messages_and_their_reactions_parse() {
+    let server = TestServer::spawn().await;
+    let (alice, bob, channel) = channel_with_two(&server).await;
+    let original = bob.say(&channel, "question").await;
+    let payload = json!({
+        "content": "answer",
+        "message_reference": { "message_id": original },
+        "embeds": [{ "title": "t", "fields": [{ "name": "n", "value": "v" }], "footer": { "text": "f" } }],
+    });
+    let image = png(4, 4);
+    let sent = ok(upload(&alice, &channel, payload, &[("a.png", "image/png", &image)]).await);
+    let message_id = sent["id"].as_str().unwrap().to_owned();
+    let mut events = server.events().await;
+    let base = format!("/channels/{channel}/messages/{message_id}/reactions");
+    for emoji in ["%F0%9F%91%8D", "party:123456789012345678"] {
+        assert_eq!(bob.api.put(&format!("{base}/{emoji}/@me"), json!({})).await.unwrap().status, 204);
+    }
+    ok(alice.api.put(&format!("/channels/{channel}/pins/{message_id}"), json!({})).await.unwrap());
+    ok(alice
+        .api
+        .patch(&format!("/channels/{channel}/messages/{message_id}"), json!({ "content": "edited" }))
+        .await
+        .unwrap());
+
+    let message: Message = parses("a reply with a file, an embed and reactions", &sent);
+    assert_eq!(message.attachments[0].width, Some(4));
+    let read: Message =
+        parses("GET message", &ok(bob.api.get(&format!("/channels/{channel}/messages/{message_id}")).await.unwrap()));
+    assert_eq!(read.reactions.len(), 2);
+    assert!(read.pinned);
+    assert!(read.referenced_message.is_some());
+    parses::<ReactionAdd>("MESSAGE_REACTION_ADD", &events.expect("MESSAGE_REACTION_ADD").await.data);
+    parses::<ChannelPinsUpdate>("CHANNEL_PINS_UPDATE", &events.expect("CHANNEL_PINS_UPDATE").await.data);
+    parses::<MessageUpdate>("MESSAGE_UPDATE", &events.expect("MESSAGE_UPDATE").await.data);
+    for pinned in ok(bob.api.get(&format!("/channels/{channel}/pins")).await.unwrap()).as_array().unwrap() {
+        parses::<Message>("GET pins[]", pinned);
+    }
+    for user in ok(bob.api.get(&format!("{base}/%F0%9F%91%8D")).await.unwrap()).as_array().unwrap() {
+        parses::<User>("GET reactions users[]", user);
+    }
+
+    ok(bob.api.delete(&format!("{base}/%F0%9F%91%8D/@me")).await.unwrap());
+    ok(alice.api.delete(&format!("{base}/party:123456789012345678")).await.unwrap());
+    bob.api.put(&format!("{base}/%F0%9F%91%8D/@me"), json!({})).await.unwrap();
+    ok(alice.api.delete(&base).await.unwrap());
+    parses::<ReactionRemove>("MESSAGE_REACTION_REMOVE", &events.expect("MESSAGE_REACTION_REMOVE").await.data);
+    let emoji = events.expect("MESSAGE_REACTION_REMOVE_EMOJI").await.data;
+    parses::<ReactionRemoveEmoji>("MESSAGE_REACTION_REMOVE_EMOJI", &emoji);
+    parses::<ReactionRemoveAll>(
+        "MESSAGE_REACTION_REMOVE_ALL",
+        &events.expect("MESSAGE_REACTION_REMOVE_ALL").await.data,
+    );
+}
+
+#[tokio::test]
+async fn bulk_deletes_and_search_hits_parse() {
+    let server = TestServer::spawn().await;
+    let (alice, _bob, channel) = channel_with_two(&server).await;
+    let ids = [alice.say(&channel, "needle one").await, alice.say(&channel, "needle two").await];
+    let guild = ok(alice.api.get(&format!("/channels/{channel}")).await.unwrap())["guild_id"].clone();
+
+    let hits = ok(alice
+        .api
+        .get(&format!("/guilds/{}/messages/search?content=needle", guild.as_str().unwrap()))
+        .await
+        .unwrap());
+    assert_eq!(hits["total_results"], 2);
+    for hit in hits["messages"].as_array().unwrap() {
+        parses::<Vec<Message>>("search hit", hit);
+    }
+    let mut events = server.events().await;
+    ok(alice.api.post(&format!("/channels/{channel}/messages/bulk-delete"), json!({ "messages": ids })).await.unwrap());
+    parses::<MessageDeleteBulk>("MESSAGE_DELETE_BULK", &events.expect("MESSAGE_DELETE_BULK").await.data);
+}

@@ -54,7 +54,7 @@ pub async fn sqlite_dump(path: &Path) -> Dump {
     let mut conn = sqlite(path).await;
     let mut dump = BTreeMap::new();
     for table in sqlite_tables(path).await {
-        if table.starts_with("sqlite_") || table == "_sqlx_migrations" {
+        if accord_server::migrate::is_bookkeeping(&table) {
             continue;
         }
         let sql = format!("SELECT * FROM {table}");
@@ -75,7 +75,16 @@ pub async fn postgres_dump(url: &str) -> Dump {
     .unwrap();
     let mut dump = BTreeMap::new();
     for table in tables {
-        let sql = format!("SELECT * FROM {table}");
+        // Generated columns (the search vector) are PostgreSQL's own, not copied data.
+        let columns: Vec<String> = sqlx::query_scalar(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position",
+        )
+        .bind(&table)
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        let sql = format!("SELECT {} FROM {table}", columns.join(", "));
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&mut conn).await.unwrap();
         let mut rows: Vec<BTreeMap<String, Value>> = rows.iter().map(postgres_row).collect();
         if table == "channel_overwrites" {

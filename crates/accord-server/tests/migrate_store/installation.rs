@@ -163,9 +163,19 @@ impl Installation {
         let bot = api.authorized(format!("Bot {bot_token}"));
         ok(bot.post(&messages, json!({ "content": "beep" })).await.unwrap(), "the bot speaks");
 
+        // Reactions, a pin and a read mark.
+        let hello_id = hello.id();
+        for (who, emoji) in [(&bob, "%F0%9F%91%8D"), (&alice, "%F0%9F%91%8D"), (&alice, "party:123456789012345678")] {
+            ok(who.put(&format!("{messages}/{hello_id}/reactions/{emoji}/@me"), json!({})).await.unwrap(), "reacts");
+        }
+        ok(alice.put(&format!("/channels/{text_id}/pins/{hello_id}"), json!({})).await.unwrap(), "pins");
+        ok(bob.post(&format!("{messages}/{hello_id}/ack"), json!({})).await.unwrap(), "bob reads");
+
         let mut snapshots = Vec::new();
         for path in [
             format!("{messages}?limit=100"),
+            format!("/channels/{text_id}/pins"),
+            format!("{messages}/{}/history", typo.id()),
             format!("/channels/{text_id}"),
             format!("/guilds/{guild_id}/roles"),
             format!("/guilds/{guild_id}/members?limit=1000"),

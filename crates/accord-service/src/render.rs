@@ -2,7 +2,7 @@
 //! the same in every answer and event.
 
 use accord_api::application::Application;
-use accord_api::channel::{Channel, Overwrite};
+use accord_api::channel::{Channel, DefaultReaction, ForumTag, Overwrite, ThreadMember, ThreadMetadata};
 use accord_api::guild::{Guild, Member, Role, RoleColors};
 use accord_api::invite::{Invite, InviteChannel, InviteGuild};
 use accord_api::message::{
@@ -113,6 +113,50 @@ pub fn channel(c: &ChannelRecord) -> Channel {
         user_limit: if voice { Some(c.user_limit.unwrap_or(0)) } else { None },
         rtc_region: voice.then_some(None),
         permissions: None,
+        owner_id: c.thread.as_ref().map(|t| t.owner_id),
+        message_count: c.thread.as_ref().map(|t| t.message_count),
+        member_count: c.thread.as_ref().map(|t| t.member_count),
+        total_message_sent: c.thread.as_ref().map(|t| t.total_message_sent),
+        thread_metadata: c.thread.as_ref().map(|t| ThreadMetadata {
+            archived: t.archived,
+            auto_archive_duration: t.auto_archive_minutes,
+            archive_timestamp: format_timestamp(t.archive_ms),
+            locked: t.locked,
+            invitable: (c.kind == 12).then_some(t.invitable),
+            create_timestamp: format_timestamp(t.created_ms),
+        }),
+        applied_tags: c.thread.as_ref().map(|t| t.applied_tags.clone()),
+        member: None,
+        available_tags: c.forum.as_ref().map(|f| {
+            f.tags
+                .iter()
+                .map(|t| ForumTag {
+                    id: t.id,
+                    name: t.name.clone(),
+                    moderated: t.moderated,
+                    emoji_id: t.emoji_id,
+                    emoji_name: t.emoji_name.clone(),
+                })
+                .collect()
+        }),
+        default_sort_order: c.forum.as_ref().map(|f| f.default_sort_order),
+        default_forum_layout: c.forum.as_ref().map(|f| f.default_layout),
+        default_reaction_emoji: c.forum.as_ref().map(|f| {
+            f.default_reaction_emoji
+                .as_ref()
+                .map(|e| DefaultReaction { emoji_id: e.id, emoji_name: e.id.is_none().then(|| e.name.clone()) })
+        }),
+        default_thread_rate_limit_per_user: c.forum.as_ref().map(|f| f.default_thread_rate_limit_per_user),
+    }
+}
+
+/// A thread member object.
+pub fn thread_member(m: &accord_store::ThreadMemberRecord) -> ThreadMember {
+    ThreadMember {
+        id: Some(m.thread_id),
+        user_id: Some(m.user_id),
+        join_timestamp: format_timestamp(m.joined_ms),
+        flags: m.flags,
     }
 }
 

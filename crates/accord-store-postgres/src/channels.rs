@@ -3,11 +3,12 @@
 //! with its overwrites in one statement, so both come from the same snapshot.
 
 use accord_core::Snowflake;
-use accord_store::{ChannelRecord, ChannelStore, EventDraft, OverwriteRecord, StoreResult};
+use accord_store::codec::{forum_from_json, forum_to_json};
+use accord_store::{ChannelRecord, ChannelStore, EventDraft, OverwriteRecord, StoreResult, ThreadRecord};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use crate::codec::{RowExt, bits, opt_id, opt_wide, small, wide};
+use crate::codec::{RowExt, bits, ids, opt_id, opt_wide, small, wide};
 use crate::error::{corrupt, db};
 use crate::{PostgresStore, events};
 
@@ -42,11 +43,14 @@ impl ChannelStore for PostgresStore {
     }
 
     async fn guild_channels(&self, guild_id: Snowflake) -> StoreResult<Vec<ChannelRecord>> {
-        let rows = sqlx::query(concat!(select_channels!(), " WHERE c.guild_id = $1 ORDER BY c.position, c.id"))
-            .bind(guild_id.as_i64())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(concat!(
+            select_channels!(),
+            " WHERE c.guild_id = $1 AND c.owner_id IS NULL ORDER BY c.position, c.id"
+        ))
+        .bind(guild_id.as_i64())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
         rows.iter().map(channel_from).collect::<sqlx::Result<_>>().map_err(db)
     }
 
@@ -56,7 +60,7 @@ impl ChannelStore for PostgresStore {
         // replace its overwrites one after the other rather than interleaving.
         let updated = sqlx::query(
             "UPDATE channels SET kind = $2, name = $3, position = $4, parent_id = $5, topic = $6, nsfw = $7, \
-             rate_limit_per_user = $8, bitrate = $9, user_limit = $10 WHERE id = $1",
+             rate_limit_per_user = $8, bitrate = $9, user_limit = $10, forum = $11 WHERE id = $1",
         )
         .bind(channel.id.as_i64())
         .bind(small(channel.kind))
@@ -68,6 +72,7 @@ impl ChannelStore for PostgresStore {
         .bind(wide(channel.rate_limit_per_user))
         .bind(opt_wide(channel.bitrate))
         .bind(opt_wide(channel.user_limit))
+        .bind(channel.forum.as_ref().map(forum_to_json))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -87,6 +92,12 @@ impl ChannelStore for PostgresStore {
     async fn delete_channel(&self, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
         let mut tx = self.write().await?;
         // Overwrites, invites and messages cascade; children's parent_id is set to NULL.
+        // Its threads go with it (their messages and members cascade).
+        sqlx::query("DELETE FROM channels WHERE parent_id = $1 AND owner_id IS NOT NULL")
+            .bind(id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         let deleted =
             sqlx::query("DELETE FROM channels WHERE id = $1").bind(id.as_i64()).execute(&mut *tx).await.map_err(db)?;
         if deleted.rows_affected() == 0 {
@@ -100,9 +111,13 @@ impl ChannelStore for PostgresStore {
 
 /// Inserts a channel with its overwrites.
 pub(crate) async fn insert(conn: &mut PgConnection, channel: &ChannelRecord) -> sqlx::Result<()> {
+    let thread = channel.thread.as_ref();
     sqlx::query(
         "INSERT INTO channels (id, guild_id, kind, name, position, parent_id, topic, nsfw, rate_limit_per_user, \
-         bitrate, user_limit, last_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         bitrate, user_limit, last_message_id, forum, owner_id, archived, locked, invitable, auto_archive_minutes, \
+         archive_ms, thread_created_ms, message_count, member_count, total_message_sent, applied_tags) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+         $23, $24)",
     )
     .bind(channel.id.as_i64())
     .bind(opt_id(channel.guild_id))
@@ -116,6 +131,18 @@ pub(crate) async fn insert(conn: &mut PgConnection, channel: &ChannelRecord) -> 
     .bind(opt_wide(channel.bitrate))
     .bind(opt_wide(channel.user_limit))
     .bind(opt_id(channel.last_message_id))
+    .bind(channel.forum.as_ref().map(forum_to_json))
+    .bind(thread.map(|t| t.owner_id.as_i64()))
+    .bind(thread.is_some_and(|t| t.archived))
+    .bind(thread.is_some_and(|t| t.locked))
+    .bind(thread.is_none_or(|t| t.invitable))
+    .bind(count(thread.map_or(0, |t| t.auto_archive_minutes)))
+    .bind(bits(thread.map_or(0, |t| t.archive_ms)))
+    .bind(bits(thread.map_or(0, |t| t.created_ms)))
+    .bind(count(thread.map_or(0, |t| t.message_count)))
+    .bind(count(thread.map_or(0, |t| t.member_count)))
+    .bind(count(thread.map_or(0, |t| t.total_message_sent)))
+    .bind(ids(thread.map_or(&[][..], |t| &t.applied_tags)))
     .execute(&mut *conn)
     .await?;
     write_overwrites(conn, channel).await
@@ -151,7 +178,36 @@ async fn write_overwrites(conn: &mut PgConnection, channel: &ChannelRecord) -> s
     .map(drop)
 }
 
-fn channel_from(row: &PgRow) -> sqlx::Result<ChannelRecord> {
+/// A count or a number of minutes as an INTEGER column holds it.
+pub(crate) fn count(value: u32) -> i32 {
+    i32::try_from(value).unwrap_or(i32::MAX)
+}
+
+fn read_count(row: &PgRow, column: &str) -> sqlx::Result<u32> {
+    u32::try_from(row.try_get::<i32, _>(column)?).map_err(|e| corrupt(column, e))
+}
+
+pub(crate) fn channel_from(row: &PgRow) -> sqlx::Result<ChannelRecord> {
+    let thread = match row.opt_id("owner_id")? {
+        None => None,
+        Some(owner_id) => Some(ThreadRecord {
+            owner_id,
+            archived: row.try_get("archived")?,
+            locked: row.try_get("locked")?,
+            invitable: row.try_get("invitable")?,
+            auto_archive_minutes: read_count(row, "auto_archive_minutes")?,
+            archive_ms: row.bits("archive_ms")?,
+            created_ms: row.bits("thread_created_ms")?,
+            message_count: read_count(row, "message_count")?,
+            member_count: read_count(row, "member_count")?,
+            total_message_sent: read_count(row, "total_message_sent")?,
+            applied_tags: row.ids("applied_tags")?,
+        }),
+    };
+    let forum = match row.try_get::<Option<String>, _>("forum")? {
+        Some(text) => Some(forum_from_json(&text).map_err(|e| corrupt("forum settings", e))?),
+        None => None,
+    };
     Ok(ChannelRecord {
         id: row.id("id")?,
         guild_id: row.opt_id("guild_id")?,
@@ -166,6 +222,8 @@ fn channel_from(row: &PgRow) -> sqlx::Result<ChannelRecord> {
         user_limit: row.opt_wide("user_limit")?,
         last_message_id: row.opt_id("last_message_id")?,
         overwrites: overwrites_from(row)?,
+        thread,
+        forum,
     })
 }
 

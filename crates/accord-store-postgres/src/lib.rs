@@ -13,7 +13,7 @@
 //!
 //! - `lib.rs`: connecting (pool, fail-fast timeouts, migrations).
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
-//!   `invites`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `outbox`,
+//!   `invites`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`, `outbox`,
 //!   `health`.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows written inside a
 //!   transaction), `codec` (ids, bit sets and id lists to and from SQL values).
@@ -37,6 +37,7 @@ mod read_states;
 mod roles;
 mod search;
 pub mod testing;
+mod threads;
 
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -59,6 +60,7 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "messaging", include_str!("../migrations/0002_messaging.sql")),
+    (3, "threads", include_str!("../migrations/0003_threads.sql")),
 ];
 
 /// A write transaction on the store's database.

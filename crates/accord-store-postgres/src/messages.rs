@@ -20,45 +20,12 @@ use crate::{PostgresStore, events, message_index};
 #[async_trait::async_trait]
 impl MessageStore for PostgresStore {
     async fn create_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<CreatedMessage> {
-        let reference = message.reference.as_ref();
         let mut tx = self.write().await?;
         // ON CONFLICT without a target makes every unique index an arbiter. Naming only the
         // nonce index is not enough under concurrency: two identical retries (same id, same
         // nonce) can both pass the nonce pre-check, and the second would then fail on the
         // primary key instead of finding the first.
-        let inserted = sqlx::query(
-            "INSERT INTO messages (channel_id, id, guild_id, author_id, content, nonce, enforced_nonce, tts, kind, \
-             flags, edited_ms, pinned, mention_everyone, mention_user_ids, mention_role_ids, ref_message_id, \
-             ref_channel_id, ref_guild_id, pinned_ms, attachments, embeds, has_bits) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-             $22) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(message.channel_id.as_i64())
-        .bind(message.id.as_i64())
-        .bind(opt_id(message.guild_id))
-        .bind(message.author_id.as_i64())
-        .bind(&message.content)
-        .bind(&message.nonce)
-        .bind(message.enforced_nonce)
-        .bind(message.tts)
-        .bind(small(message.kind))
-        .bind(bits(message.flags))
-        .bind(opt_bits(message.edited_ms))
-        .bind(message.pinned_ms.is_some())
-        .bind(message.mention_everyone)
-        .bind(ids(&message.mention_user_ids))
-        .bind(ids(&message.mention_role_ids))
-        .bind(reference.map(|r| r.message_id.as_i64()))
-        .bind(reference.map(|r| r.channel_id.as_i64()))
-        .bind(reference.and_then(|r| opt_id(r.guild_id)))
-        .bind(opt_bits(message.pinned_ms))
-        .bind(attachments_to_json(&message.attachments))
-        .bind(&message.embeds)
-        .bind(message.has_bits() as i32)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        let inserted = insert(&mut tx, message).await.map_err(db)?;
         if inserted.rows_affected() == 0 {
             // The conflicting row is committed (DO NOTHING waited for it), and this statement
             // runs on a fresh snapshot, so it sees the original.
@@ -83,6 +50,14 @@ impl MessageStore for PostgresStore {
         )
         .bind(message.channel_id.as_i64())
         .bind(message.id.as_i64())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        sqlx::query(
+            "UPDATE channels SET message_count = message_count + 1, total_message_sent = total_message_sent + 1 \
+             WHERE id = $1 AND owner_id IS NOT NULL",
+        )
+        .bind(message.channel_id.as_i64())
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -194,6 +169,16 @@ impl MessageStore for PostgresStore {
                 .map_err(db)?;
             if done.rows_affected() > 0 {
                 message_index::remove(&mut tx, channel_id, *id).await.map_err(db)?;
+                // A forum post's starter (its id is the thread's) never counted.
+                sqlx::query(
+                    "UPDATE channels SET message_count = message_count - 1 \
+                     WHERE id = $1 AND owner_id IS NOT NULL AND id <> $2 AND message_count > 0",
+                )
+                .bind(channel_id.as_i64())
+                .bind(id.as_i64())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
                 deleted += 1;
             }
         }
@@ -283,6 +268,46 @@ impl MessageStore for PostgresStore {
             .collect::<sqlx::Result<_>>()
             .map_err(db)
     }
+}
+
+/// Inserts a message unless it conflicts (an enforced nonce, or its id): then no row is affected.
+pub(crate) async fn insert(
+    conn: &mut sqlx::PgConnection,
+    message: &MessageRecord,
+) -> sqlx::Result<sqlx::postgres::PgQueryResult> {
+    let reference = message.reference.as_ref();
+    sqlx::query(
+        "INSERT INTO messages (channel_id, id, guild_id, author_id, content, nonce, enforced_nonce, tts, kind, \
+         flags, edited_ms, pinned, mention_everyone, mention_user_ids, mention_role_ids, ref_message_id, \
+         ref_channel_id, ref_guild_id, pinned_ms, attachments, embeds, has_bits) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+         $22) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(message.channel_id.as_i64())
+    .bind(message.id.as_i64())
+    .bind(opt_id(message.guild_id))
+    .bind(message.author_id.as_i64())
+    .bind(&message.content)
+    .bind(&message.nonce)
+    .bind(message.enforced_nonce)
+    .bind(message.tts)
+    .bind(small(message.kind))
+    .bind(bits(message.flags))
+    .bind(opt_bits(message.edited_ms))
+    .bind(message.pinned_ms.is_some())
+    .bind(message.mention_everyone)
+    .bind(ids(&message.mention_user_ids))
+    .bind(ids(&message.mention_role_ids))
+    .bind(reference.map(|r| r.message_id.as_i64()))
+    .bind(reference.map(|r| r.channel_id.as_i64()))
+    .bind(reference.and_then(|r| opt_id(r.guild_id)))
+    .bind(opt_bits(message.pinned_ms))
+    .bind(attachments_to_json(&message.attachments))
+    .bind(&message.embeds)
+    .bind(message.has_bits() as i32)
+    .execute(&mut *conn)
+    .await
 }
 
 /// The message, locked until the transaction ends.

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use accord_core::Snowflake;
-use accord_store::{ChannelRecord, ChannelStore, EventDraft, OverwriteRecord, StoreResult};
+use accord_store::codec::{forum_from_json, forum_to_json};
+use accord_store::{ChannelRecord, ChannelStore, EventDraft, OverwriteRecord, StoreResult, ThreadRecord};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use crate::codec::{RowExt, bits, opt_id};
-use crate::error::db;
+use crate::codec::{RowExt, bits, ids_json, opt_id};
+use crate::error::{corrupt, db};
 use crate::{SqliteStore, events};
 
 #[async_trait::async_trait]
@@ -41,7 +42,7 @@ impl ChannelStore for SqliteStore {
 
     async fn guild_channels(&self, guild_id: Snowflake) -> StoreResult<Vec<ChannelRecord>> {
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let rows = sqlx::query("SELECT * FROM channels WHERE guild_id = $1 ORDER BY position, id")
+        let rows = sqlx::query("SELECT * FROM channels WHERE guild_id = $1 AND owner_id IS NULL ORDER BY position, id")
             .bind(guild_id.as_i64())
             .fetch_all(&mut *tx)
             .await
@@ -72,7 +73,7 @@ impl ChannelStore for SqliteStore {
         let mut tx = self.write().await?;
         let updated = sqlx::query(
             "UPDATE channels SET kind = $2, name = $3, position = $4, parent_id = $5, topic = $6, nsfw = $7, \
-             rate_limit_per_user = $8, bitrate = $9, user_limit = $10 WHERE id = $1",
+             rate_limit_per_user = $8, bitrate = $9, user_limit = $10, forum = $11 WHERE id = $1",
         )
         .bind(channel.id.as_i64())
         .bind(channel.kind)
@@ -84,6 +85,7 @@ impl ChannelStore for SqliteStore {
         .bind(channel.rate_limit_per_user)
         .bind(channel.bitrate)
         .bind(channel.user_limit)
+        .bind(channel.forum.as_ref().map(forum_to_json))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -102,7 +104,13 @@ impl ChannelStore for SqliteStore {
 
     async fn delete_channel(&self, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
         let mut tx = self.write().await?;
-        // Overwrites, invites and messages cascade; children's parent_id is set to NULL.
+        // Its threads go with it; overwrites, invites and messages cascade; other children's
+        // parent_id is set to NULL.
+        sqlx::query("DELETE FROM channels WHERE parent_id = $1 AND owner_id IS NOT NULL")
+            .bind(id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
         let deleted =
             sqlx::query("DELETE FROM channels WHERE id = $1").bind(id.as_i64()).execute(&mut *tx).await.map_err(db)?;
         if deleted.rows_affected() == 0 {
@@ -116,9 +124,13 @@ impl ChannelStore for SqliteStore {
 
 /// Inserts a channel with its overwrites.
 pub(crate) async fn insert(conn: &mut SqliteConnection, channel: &ChannelRecord) -> sqlx::Result<()> {
+    let thread = channel.thread.as_ref();
     sqlx::query(
         "INSERT INTO channels (id, guild_id, kind, name, position, parent_id, topic, nsfw, rate_limit_per_user, \
-         bitrate, user_limit, last_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         bitrate, user_limit, last_message_id, forum, owner_id, archived, locked, invitable, auto_archive_minutes, \
+         archive_ms, thread_created_ms, message_count, member_count, total_message_sent, applied_tags) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+         $23, $24)",
     )
     .bind(channel.id.as_i64())
     .bind(opt_id(channel.guild_id))
@@ -132,6 +144,18 @@ pub(crate) async fn insert(conn: &mut SqliteConnection, channel: &ChannelRecord)
     .bind(channel.bitrate)
     .bind(channel.user_limit)
     .bind(opt_id(channel.last_message_id))
+    .bind(channel.forum.as_ref().map(forum_to_json))
+    .bind(thread.map(|t| t.owner_id.as_i64()))
+    .bind(thread.is_some_and(|t| t.archived))
+    .bind(thread.is_some_and(|t| t.locked))
+    .bind(thread.is_none_or(|t| t.invitable))
+    .bind(thread.map_or(0, |t| t.auto_archive_minutes))
+    .bind(bits(thread.map_or(0, |t| t.archive_ms)))
+    .bind(bits(thread.map_or(0, |t| t.created_ms)))
+    .bind(thread.map_or(0, |t| t.message_count))
+    .bind(thread.map_or(0, |t| t.member_count))
+    .bind(thread.map_or(0, |t| t.total_message_sent))
+    .bind(ids_json(thread.map_or(&[][..], |t| &t.applied_tags)))
     .execute(&mut *conn)
     .await?;
     write_overwrites(conn, channel).await
@@ -156,7 +180,27 @@ async fn write_overwrites(conn: &mut SqliteConnection, channel: &ChannelRecord) 
     Ok(())
 }
 
-fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) -> sqlx::Result<ChannelRecord> {
+pub(crate) fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) -> sqlx::Result<ChannelRecord> {
+    let thread = match row.opt_id("owner_id")? {
+        None => None,
+        Some(owner_id) => Some(ThreadRecord {
+            owner_id,
+            archived: row.try_get("archived")?,
+            locked: row.try_get("locked")?,
+            invitable: row.try_get("invitable")?,
+            auto_archive_minutes: row.try_get("auto_archive_minutes")?,
+            archive_ms: row.bits("archive_ms")?,
+            created_ms: row.bits("thread_created_ms")?,
+            message_count: row.try_get("message_count")?,
+            member_count: row.try_get("member_count")?,
+            total_message_sent: row.try_get("total_message_sent")?,
+            applied_tags: row.ids("applied_tags")?,
+        }),
+    };
+    let forum = match row.try_get::<Option<String>, _>("forum")? {
+        Some(text) => Some(forum_from_json(&text).map_err(|e| corrupt("forum settings", e))?),
+        None => None,
+    };
     Ok(ChannelRecord {
         id: row.id("id")?,
         guild_id: row.opt_id("guild_id")?,
@@ -171,6 +215,8 @@ fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) -> sqlx::Resu
         user_limit: row.try_get("user_limit")?,
         last_message_id: row.opt_id("last_message_id")?,
         overwrites,
+        thread,
+        forum,
     })
 }
 

@@ -9,7 +9,7 @@
 //!
 //! - `lib.rs`: opening the database (connection settings, pool, migrations).
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
-//!   `invites`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `outbox`,
+//!   `invites`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`, `outbox`,
 //!   `health`.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows written inside a
 //!   transaction), `codec` (ids, bit sets and JSON lists to and from SQL values).
@@ -31,6 +31,7 @@ mod reactions;
 mod read_states;
 mod roles;
 mod search;
+mod threads;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -52,6 +53,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "messaging", include_str!("../migrations/0002_messaging.sql")),
+    (3, "threads", include_str!("../migrations/0003_threads.sql")),
 ];
 
 /// A write transaction on the store's database.

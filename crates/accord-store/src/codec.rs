@@ -4,7 +4,7 @@
 use accord_core::Snowflake;
 use serde::{Deserialize, Serialize};
 
-use crate::AttachmentRecord;
+use crate::{AttachmentRecord, ForumRecord, ForumTag};
 
 /// An attachment as stored in a message's `attachments` JSON array.
 #[derive(Serialize, Deserialize)]
@@ -53,4 +53,76 @@ pub fn attachments_from_json(text: &str) -> Result<Vec<AttachmentRecord>, serde_
             description: a.description,
         })
         .collect())
+}
+
+/// A forum's settings as stored in its channel's `forum` JSON column.
+#[derive(Serialize, Deserialize)]
+struct StoredForum {
+    tags: Vec<StoredTag>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_sort_order: Option<u8>,
+    #[serde(default)]
+    default_layout: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_reaction_emoji: Option<(Option<Snowflake>, String)>,
+    #[serde(default)]
+    default_thread_rate_limit_per_user: u32,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredTag {
+    id: Snowflake,
+    name: String,
+    #[serde(default)]
+    moderated: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    emoji_id: Option<Snowflake>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    emoji_name: Option<String>,
+}
+
+pub fn forum_to_json(forum: &ForumRecord) -> String {
+    let stored = StoredForum {
+        tags: forum
+            .tags
+            .iter()
+            .map(|t| StoredTag {
+                id: t.id,
+                name: t.name.clone(),
+                moderated: t.moderated,
+                emoji_id: t.emoji_id,
+                emoji_name: t.emoji_name.clone(),
+            })
+            .collect(),
+        default_sort_order: forum.default_sort_order,
+        default_layout: forum.default_layout,
+        default_reaction_emoji: forum.default_reaction_emoji.as_ref().map(|e| (e.id, e.name.clone())),
+        default_thread_rate_limit_per_user: forum.default_thread_rate_limit_per_user,
+    };
+    serde_json::to_string(&stored).expect("forum settings always serialise")
+}
+
+pub fn forum_from_json(text: &str) -> Result<ForumRecord, serde_json::Error> {
+    let stored: StoredForum = serde_json::from_str(text)?;
+    Ok(ForumRecord {
+        tags: stored
+            .tags
+            .into_iter()
+            .map(|t| ForumTag {
+                id: t.id,
+                name: t.name,
+                moderated: t.moderated,
+                emoji_id: t.emoji_id,
+                emoji_name: t.emoji_name,
+            })
+            .collect(),
+        default_sort_order: stored.default_sort_order,
+        default_layout: stored.default_layout,
+        default_reaction_emoji: stored.default_reaction_emoji.map(|(id, name)| crate::ReactionEmoji {
+            id,
+            name,
+            animated: false,
+        }),
+        default_thread_rate_limit_per_user: stored.default_thread_rate_limit_per_user,
+    })
 }

@@ -32,6 +32,7 @@ pub mod reactions;
 pub mod read_states;
 pub mod roles;
 pub mod search;
+pub mod threads;
 
 use crate::Store;
 
@@ -131,6 +132,10 @@ macro_rules! contract_tests {
             search::search_pages_with_offset_in_either_order,
             search::search_text_is_never_query_syntax,
             search::edits_and_deletes_update_the_search_index,
+            threads::a_thread_from_a_message_counts_its_messages_and_members,
+            threads::a_forum_post_is_a_thread_with_its_starter_message,
+            threads::threads_are_listed_active_or_archived,
+            threads::deleting_a_channel_deletes_its_threads,
             outbox::events_appear_in_commit_order,
             outbox::writes_that_change_nothing_add_no_events,
             outbox::marking_published_removes_events_up_to_the_position,

@@ -25,6 +25,7 @@ pub mod read_states;
 pub mod records;
 pub mod roles;
 pub mod search;
+pub mod threads;
 
 use std::sync::Arc;
 
@@ -41,6 +42,7 @@ pub use read_states::ReadStateStore;
 pub use records::*;
 pub use roles::RoleStore;
 pub use search::{SearchQuery, SearchResults, SearchStore};
+pub use threads::ThreadStore;
 
 /// The result type of every storage call.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -68,6 +70,7 @@ pub trait Store:
     + ReactionStore
     + ReadStateStore
     + SearchStore
+    + ThreadStore
     + OutboxStore
     + HealthStore
     + Send
@@ -87,6 +90,7 @@ impl<T> Store for T where
         + ReactionStore
         + ReadStateStore
         + SearchStore
+        + ThreadStore
         + OutboxStore
         + HealthStore
         + Send

@@ -112,6 +112,69 @@ pub struct ChannelRecord {
     /// Maintained by the store when a message is created.
     pub last_message_id: Option<Snowflake>,
     pub overwrites: Vec<OverwriteRecord>,
+    /// Threads (types 10, 11, 12) only; their parent is `parent_id`.
+    pub thread: Option<ThreadRecord>,
+    /// Forum channels (type 15) only.
+    pub forum: Option<ForumRecord>,
+}
+
+impl ChannelRecord {
+    pub fn is_thread(&self) -> bool {
+        self.thread.is_some()
+    }
+}
+
+/// What a thread has beyond a channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadRecord {
+    pub owner_id: Snowflake,
+    pub archived: bool,
+    pub locked: bool,
+    /// Private threads: whether members who are not moderators may add others.
+    pub invitable: bool,
+    /// Minutes without activity after which it archives: 60, 1440, 4320 or 10080.
+    pub auto_archive_minutes: u32,
+    /// When `archived` last changed (its creation until then).
+    pub archive_ms: u64,
+    pub created_ms: u64,
+    /// Maintained by the store: messages now in it (the starter of a forum post excluded),
+    /// members, and messages ever sent.
+    pub message_count: u32,
+    pub member_count: u32,
+    pub total_message_sent: u32,
+    /// Forum posts: tags of the parent forum.
+    pub applied_tags: Vec<Snowflake>,
+}
+
+/// A forum's tags and defaults for its posts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForumRecord {
+    pub tags: Vec<ForumTag>,
+    /// 0 latest activity, 1 creation time; none when unset.
+    pub default_sort_order: Option<u8>,
+    /// 0 not set, 1 list, 2 gallery.
+    pub default_layout: u8,
+    pub default_reaction_emoji: Option<ReactionEmoji>,
+    pub default_thread_rate_limit_per_user: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForumTag {
+    pub id: Snowflake,
+    pub name: String,
+    /// Only members with MANAGE_THREADS may apply it.
+    pub moderated: bool,
+    pub emoji_id: Option<Snowflake>,
+    pub emoji_name: Option<String>,
+}
+
+/// A user in a thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadMemberRecord {
+    pub thread_id: Snowflake,
+    pub user_id: Snowflake,
+    pub joined_ms: u64,
+    pub flags: u64,
 }
 
 /// A guild role. The @everyone role's id is the guild id.

@@ -89,6 +89,8 @@ pub async fn create(
         user_limit: None,
         last_message_id: None,
         overwrites: Vec::new(),
+        thread: None,
+        forum: (kind == 15).then(accord_store::ForumRecord::default),
     };
     apply_voice_fields(&mut channel, body.bitrate, body.user_limit)?;
     channel.parent_id = checked_parent(&existing, &channel, body.parent_id)?;

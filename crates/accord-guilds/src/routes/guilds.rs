@@ -44,6 +44,8 @@ fn new_channel(ctx: &ServiceContext, guild_id: Snowflake, kind: u8, name: &str) 
         user_limit: (kind == 2).then_some(0),
         last_message_id: None,
         overwrites: Vec::new(),
+        thread: None,
+        forum: None,
     }
 }
 

@@ -6,7 +6,7 @@ use accord_core::Snowflake;
 use crate::guilds::NewGuild;
 use crate::{
     ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, MessageRecord, OverwriteRecord, RoleRecord,
-    Store, UserRecord,
+    Store, ThreadRecord, UserRecord,
 };
 
 /// A snowflake from a small test number.
@@ -84,6 +84,30 @@ pub fn channel(channel_id: u64, guild_id: u64, position: i32) -> ChannelRecord {
         user_limit: None,
         last_message_id: None,
         overwrites: Vec::new(),
+        thread: None,
+        forum: None,
+    }
+}
+
+/// A public thread of `owner` in `parent`, created at 1 000 000 ms.
+pub fn thread(thread_id: u64, parent: u64, guild_id: u64, owner: u64) -> ChannelRecord {
+    ChannelRecord {
+        kind: 11,
+        parent_id: Some(id(parent)),
+        thread: Some(ThreadRecord {
+            owner_id: id(owner),
+            archived: false,
+            locked: false,
+            invitable: true,
+            auto_archive_minutes: 1440,
+            archive_ms: 1_000_000,
+            created_ms: 1_000_000,
+            message_count: 0,
+            member_count: 0,
+            total_message_sent: 0,
+            applied_tags: Vec::new(),
+        }),
+        ..channel(thread_id, guild_id, 0)
     }
 }
 

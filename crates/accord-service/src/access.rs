@@ -12,6 +12,9 @@ use accord_store::{ChannelRecord, GuildRecord, MemberRecord, RoleRecord, Store, 
 use crate::ApiError;
 use crate::render::is_voice_kind;
 
+/// Discord's private thread channel type.
+pub const PRIVATE_THREAD: u8 = 12;
+
 /// A guild as seen by one user.
 #[derive(Debug, Clone)]
 pub struct GuildAccess {
@@ -150,12 +153,18 @@ fn with_member_view<T>(m: &MemberRecord, f: impl FnOnce(&MemberView<'_>) -> T) -
 
 /// A guild channel and the caller's standing in its guild. Channels outside guilds (DMs) come
 /// with the people issue; until then they answer 404 like any channel the caller cannot see.
+///
+/// A thread takes its permissions from its parent, except that sending in it needs
+/// SEND_MESSAGES_IN_THREADS (which `permissions` reports as SEND_MESSAGES); a private thread
+/// is seen only by its members and those with MANAGE_THREADS.
 #[derive(Debug, Clone)]
 pub struct ChannelAccess {
     pub channel: ChannelRecord,
     pub guild: GuildAccess,
     /// The caller's permissions in the channel (VIEW_CHANNEL at least).
     pub permissions: Permissions,
+    /// A thread's parent channel.
+    pub parent: Option<ChannelRecord>,
 }
 
 impl ChannelAccess {
@@ -165,8 +174,24 @@ impl ChannelAccess {
         let channel = store.channel(channel_id).await?.ok_or_else(unknown)?;
         let guild_id = channel.guild_id.ok_or_else(unknown)?;
         let guild = GuildAccess::load(store, guild_id, user_id).await?.ok_or_else(unknown)?;
-        let permissions = guild.require_in_channel(&channel, Permissions::empty())?;
-        Ok(Self { channel, guild, permissions })
+        if !channel.is_thread() {
+            let permissions = guild.require_in_channel(&channel, Permissions::empty())?;
+            return Ok(Self { channel, guild, permissions, parent: None });
+        }
+        let parent_id = channel.parent_id.ok_or_else(unknown)?;
+        let parent = store.channel(parent_id).await?.ok_or_else(unknown)?;
+        let inherited = guild.require_in_channel(&parent, Permissions::empty())?;
+        if channel.kind == PRIVATE_THREAD && !inherited.contains(Permissions::MANAGE_THREADS) {
+            let member = store.memberships(user_id, &[channel.id]).await?;
+            if member.is_empty() {
+                return Err(unknown());
+            }
+        }
+        let mut permissions = inherited - Permissions::SEND_MESSAGES;
+        if inherited.contains(Permissions::SEND_MESSAGES_IN_THREADS) {
+            permissions |= Permissions::SEND_MESSAGES;
+        }
+        Ok(Self { channel, guild, permissions, parent: Some(parent) })
     }
 
     /// 403 unless the caller has `needed` in the channel.

@@ -7,9 +7,11 @@
 //! - [`error`]: [`ApiError`] and its one `IntoResponse`.
 //! - [`render`]: records to Discord wire objects.
 //! - [`access`]: a caller's standing in a guild (membership, permissions, rank).
+//! - [`audience`]: who receives an event about a channel (guild, thread parent, thread members).
 //! - [`snapshot`]: full state for a client that starts following a guild (GUILD_CREATE).
 
 pub mod access;
+pub mod audience;
 pub mod context;
 pub mod error;
 pub mod extract;

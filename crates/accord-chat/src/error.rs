@@ -25,6 +25,14 @@ pub enum ChatError {
     BulkDeleteCount,
     #[error("a message is too old to bulk delete")]
     BulkDeleteTooOld,
+    #[error("not possible on this channel type")]
+    WrongChannelType,
+    #[error("the message already has a thread")]
+    ThreadExists,
+    #[error("the thread is archived")]
+    ThreadArchived,
+    #[error("the thread is locked")]
+    ThreadLocked,
     #[error(transparent)]
     Media(#[from] accord_media::MediaError),
     #[error("slowmode: wait {0:?}")]
@@ -46,6 +54,10 @@ impl ErrorCode for ChatError {
             Self::MaxPins => &code::MAX_PINS,
             Self::BulkDeleteCount => &code::BULK_DELETE_COUNT,
             Self::BulkDeleteTooOld => &code::BULK_DELETE_TOO_OLD,
+            Self::WrongChannelType => &code::WRONG_CHANNEL_TYPE,
+            Self::ThreadExists => &code::THREAD_ALREADY_CREATED,
+            Self::ThreadArchived => &code::THREAD_ARCHIVED,
+            Self::ThreadLocked => &code::THREAD_LOCKED,
             Self::Media(e) => e.code(),
             Self::Slowmode(_) => &code::SLOWMODE,
             Self::Store(e) => e.code(),

@@ -1,11 +1,11 @@
 //! The chat service: messages in guild channels (create with attachments, embeds, replies and
 //! nonce idempotency; history pages; edits with their history; deletion, also in bulk),
-//! reactions, pins, read marks, search, and typing indicators.
+//! reactions, pins, read marks, search, threads and forum posts, and typing indicators.
 //!
 //! Parts: [`content`] (message content rules), [`embeds`] (embed limits), [`emoji`] (reaction
 //! emoji), [`mentions`] (parsing `<@id>`, `<@&id>`, `@everyone`), [`attachments`] (bytes in the
 //! blob store), [`slowmode`] (in the shared state), [`view`] (messages as REST returns them),
-//! [`events`], [`error`], [`routes`].
+//! [`threads`], [`events`], [`error`], [`routes`].
 
 pub mod attachments;
 pub mod content;
@@ -16,6 +16,7 @@ pub mod events;
 pub mod mentions;
 pub mod routes;
 pub mod slowmode;
+pub mod threads;
 pub mod view;
 
 use accord_service::ServiceContext;

@@ -74,13 +74,17 @@ codes! {
     MISSING_PERMISSIONS = 50013, 403, "missing_permissions", "Missing Permissions";
     BULK_DELETE_COUNT = 50016, 400, "bulk_delete_count", "Provided too few or too many messages to delete. Must provide at least 2 and fewer than 100 messages to delete.";
     BULK_DELETE_TOO_OLD = 50034, 400, "bulk_delete_too_old", "A message provided was too old to bulk delete";
+    WRONG_CHANNEL_TYPE = 50024, 400, "wrong_channel_type", "Cannot execute action on this channel type";
     INVALID_FORM_BODY = 50035, 400, "invalid_form_body", "Invalid Form Body";
     USERNAME_TAKEN = 50035, 400, "username_taken", "Invalid Form Body";
     WEAK_PASSWORD = 50035, 400, "weak_password", "Invalid Form Body";
     UNSUPPORTED_CONTENT_TYPE = 50035, 415, "unsupported_content_type", "Content-Type must be application/json";
     INVALID_ROLE = 50028, 400, "invalid_role", "Invalid Role";
     OWNER_CANNOT_LEAVE = 50055, 400, "owner_cannot_leave", "Invalid Guild: the owner cannot leave their guild";
+    THREAD_ARCHIVED = 50083, 400, "thread_archived", "Operation cannot be performed on an archived thread";
     INVALID_JSON = 50109, 400, "invalid_json", "The request body contains invalid JSON.";
+    THREAD_ALREADY_CREATED = 160004, 400, "thread_already_created", "A thread has already been created for this message";
+    THREAD_LOCKED = 160005, 400, "thread_locked", "Thread is locked";
 }
 
 #[cfg(test)]

@@ -80,17 +80,19 @@ pub fn service_of(path: &str) -> Option<Service> {
         "auth" | "applications" | "oauth2" => Some(Service::Auth),
         "users" => Some(Service::Users),
         "guilds" => {
-            // Guild-wide message search is chat's; the rest of a guild is the guilds service's.
+            // Guild-wide message search and active threads are chat's; the rest of a guild is
+            // the guilds service's.
             let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
-            Some(if third == "messages" { Service::Chat } else { Service::Guilds })
+            Some(if matches!(third, "messages" | "threads") { Service::Chat } else { Service::Guilds })
         }
         "invites" => Some(Service::Guilds),
         "gateway" => Some(Service::Gateway),
         "channels" => {
-            // `/channels/{id}/messages...`, `/pins` and `/typing` are chat's; the channel
-            // itself, its invites and permission overwrites are the guilds service's.
+            // Messages, pins, typing, threads and thread members are chat's; the channel
+            // itself (threads too), its invites and permission overwrites the guilds service's.
             let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
-            Some(if matches!(third, "messages" | "pins" | "typing") { Service::Chat } else { Service::Guilds })
+            let chat = matches!(third, "messages" | "pins" | "typing" | "threads" | "thread-members");
+            Some(if chat { Service::Chat } else { Service::Guilds })
         }
         _ => None,
     }
@@ -120,6 +122,10 @@ mod tests {
             ("/api/v10/channels/1/pins/2", Service::Chat),
             ("/api/v10/channels/1/messages/2/reactions/x/@me", Service::Chat),
             ("/api/v10/guilds/1/messages/search", Service::Chat),
+            ("/api/v10/guilds/1/threads/active", Service::Chat),
+            ("/api/v10/channels/1/threads", Service::Chat),
+            ("/api/v10/channels/1/threads/archived/public", Service::Chat),
+            ("/api/v10/channels/1/thread-members/@me", Service::Chat),
             ("/attachments/1/2/a.png", Service::Media),
             ("/avatars/1/0123456789abcdef0123456789abcdef.png", Service::Media),
             ("/icons/1/0123456789abcdef0123456789abcdef.png", Service::Media),

@@ -51,14 +51,18 @@ pub fn required(event: &str, in_guild: bool) -> Option<u64> {
         | "CHANNEL_PINS_UPDATE"
         | "THREAD_CREATE"
         | "THREAD_UPDATE"
-        | "THREAD_DELETE" => {
+        | "THREAD_DELETE"
+        | "THREAD_LIST_SYNC"
+        | "THREAD_MEMBER_UPDATE" => {
             if in_guild {
                 Some(GUILDS)
             } else {
                 None
             }
         }
-        "GUILD_MEMBER_ADD" | "GUILD_MEMBER_UPDATE" | "GUILD_MEMBER_REMOVE" => Some(GUILD_MEMBERS),
+        "GUILD_MEMBER_ADD" | "GUILD_MEMBER_UPDATE" | "GUILD_MEMBER_REMOVE" | "THREAD_MEMBERS_UPDATE" => {
+            Some(GUILD_MEMBERS)
+        }
         "GUILD_BAN_ADD" | "GUILD_BAN_REMOVE" | "GUILD_AUDIT_LOG_ENTRY_CREATE" => Some(GUILD_MODERATION),
         "GUILD_EMOJIS_UPDATE" | "GUILD_STICKERS_UPDATE" => Some(GUILD_EXPRESSIONS),
         "INVITE_CREATE" | "INVITE_DELETE" => Some(GUILD_INVITES),

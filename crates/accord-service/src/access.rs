@@ -32,8 +32,21 @@ impl GuildAccess {
         let Some(guild) = store.guild(guild_id).await? else { return Ok(None) };
         let roles = store.guild_roles(guild_id).await?;
         let member = store.member(guild_id, user_id).await?;
+        Ok(Some(Self::from_parts(guild, roles, member)))
+    }
+
+    /// From records already loaded.
+    pub fn from_parts(guild: GuildRecord, roles: Vec<RoleRecord>, member: Option<MemberRecord>) -> Self {
         let views = role_views(&roles);
-        Ok(Some(Self { guild, roles, member, views }))
+        Self { guild, roles, member, views }
+    }
+
+    /// Whether the member sees `thread` of `parent`: a public thread with its parent, a private
+    /// one only as its member (`joined`) or with MANAGE_THREADS.
+    pub fn can_see_thread(&self, parent: &ChannelRecord, thread: &ChannelRecord, joined: bool) -> bool {
+        let permissions = self.channel_permissions(parent);
+        permissions.contains(Permissions::VIEW_CHANNEL)
+            && (thread.kind != PRIVATE_THREAD || joined || permissions.contains(Permissions::MANAGE_THREADS))
     }
 
     /// Loads a guild the caller must belong to: a missing guild and a non-member both get 404.

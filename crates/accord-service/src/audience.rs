@@ -23,7 +23,11 @@ impl Audience {
     pub async fn of(store: &dyn Store, channel: &ChannelRecord) -> StoreResult<Self> {
         if channel.kind == PRIVATE_THREAD {
             let members = store.thread_members(channel.id).await?;
-            return Ok(Self { guild_id: None, channel_id: None, user_ids: members.iter().map(|m| m.user_id).collect() });
+            return Ok(Self {
+                guild_id: None,
+                channel_id: None,
+                user_ids: members.iter().map(|m| m.user_id).collect(),
+            });
         }
         let gate = if channel.is_thread() { channel.parent_id } else { Some(channel.id) };
         Ok(Self { guild_id: channel.guild_id, channel_id: gate, user_ids: Vec::new() })

@@ -1,10 +1,12 @@
 //! Snapshots of state for clients that start following it: the full GUILD_CREATE a member
 //! receives when they join, create, or (through the gateway) connect.
 
+use accord_api::channel::{Channel, ThreadMember};
 use accord_api::guild::GuildCreate;
 use accord_core::time::format_timestamp;
 use accord_store::{ChannelRecord, GuildRecord, MemberRecord, RoleRecord, StoreResult, UserRecord};
 
+use crate::access::GuildAccess;
 use crate::{ServiceContext, render};
 
 /// A GUILD_CREATE for `member`. As on Discord, its `members` are the member themselves plus
@@ -20,6 +22,7 @@ pub async fn guild_create(
     others: &[(MemberRecord, UserRecord)],
 ) -> StoreResult<GuildCreate> {
     let member_count = ctx.store.member_count(guild.id).await?.max(1);
+    let threads = visible_threads(ctx, guild, roles, channels, member).await?;
     let members = std::iter::once(render::member(member, Some(user)))
         .chain(others.iter().filter(|(m, _)| m.user_id != member.user_id).map(|(m, u)| render::member(m, Some(u))))
         .collect();
@@ -32,10 +35,45 @@ pub async fn guild_create(
         voice_states: Vec::new(),
         members,
         channels: channels.iter().map(render::channel).collect(),
-        threads: Vec::new(),
+        threads,
         presences: Vec::new(),
         stage_instances: Vec::new(),
         guild_scheduled_events: Vec::new(),
         soundboard_sounds: Vec::new(),
     })
+}
+
+/// The guild's active threads the member can see, each with the member's thread membership
+/// (without `id` and `user_id`, as in Discord's GUILD_CREATE).
+async fn visible_threads(
+    ctx: &ServiceContext,
+    guild: &GuildRecord,
+    roles: &[RoleRecord],
+    channels: &[ChannelRecord],
+    member: &MemberRecord,
+) -> StoreResult<Vec<Channel>> {
+    let threads = ctx.store.active_threads(guild.id).await?;
+    if threads.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<_> = threads.iter().map(|t| t.id).collect();
+    let mine = ctx.store.memberships(member.user_id, &ids).await?;
+    let access = GuildAccess::from_parts(guild.clone(), roles.to_vec(), Some(member.clone()));
+    Ok(threads
+        .iter()
+        .filter_map(|thread| {
+            let parent = channels.iter().find(|c| Some(c.id) == thread.parent_id)?;
+            let membership = mine.iter().find(|m| m.thread_id == thread.id);
+            access.can_see_thread(parent, thread, membership.is_some()).then(|| {
+                let mut rendered = render::channel(thread);
+                rendered.member = membership.map(|m| ThreadMember {
+                    id: None,
+                    user_id: None,
+                    join_timestamp: format_timestamp(m.joined_ms),
+                    flags: m.flags,
+                });
+                rendered
+            })
+        })
+        .collect())
 }

@@ -13,7 +13,7 @@ use crate::messages::message_from;
 #[async_trait::async_trait]
 impl SearchStore for PostgresStore {
     async fn search_messages(&self, query: &SearchQuery) -> StoreResult<SearchResults> {
-        if query.channel_ids.is_empty() {
+        if query.channel_ids.is_empty() && query.thread_parent_ids.is_empty() {
             return Ok(SearchResults { total: 0, messages: Vec::new() });
         }
         let words = query.content.as_deref();
@@ -33,7 +33,12 @@ impl SearchStore for PostgresStore {
 
 /// The WHERE clause shared by the count and the page.
 fn filters(sql: &mut QueryBuilder<Postgres>, query: &SearchQuery, words: Option<&str>) {
-    sql.push("m.channel_id = ANY(").push_bind(ids(&query.channel_ids)).push(")");
+    sql.push("(m.channel_id = ANY(").push_bind(ids(&query.channel_ids)).push(")");
+    sql.push(
+        " OR m.channel_id IN (SELECT id FROM channels WHERE owner_id IS NOT NULL AND kind <> 12 AND parent_id = ANY(",
+    )
+    .push_bind(ids(&query.thread_parent_ids))
+    .push(")))");
     if let Some(words) = words {
         sql.push(" AND m.search @@ plainto_tsquery('simple', ").push_bind(words.to_owned()).push(")");
     }

@@ -14,7 +14,9 @@ use crate::messages::message_from;
 impl SearchStore for SqliteStore {
     async fn search_messages(&self, query: &SearchQuery) -> StoreResult<SearchResults> {
         let words = query.content.as_deref().map(fts_phrases);
-        if query.channel_ids.is_empty() || words.as_ref().is_some_and(Option::is_none) {
+        if query.channel_ids.is_empty() && query.thread_parent_ids.is_empty()
+            || words.as_ref().is_some_and(Option::is_none)
+        {
             return Ok(SearchResults { total: 0, messages: Vec::new() });
         }
         let words = words.flatten();
@@ -34,7 +36,13 @@ impl SearchStore for SqliteStore {
 
 /// The WHERE clause shared by the count and the page.
 fn filters(sql: &mut QueryBuilder<Sqlite>, query: &SearchQuery, words: Option<&str>) {
-    sql.push("m.channel_id IN (SELECT value FROM json_each(").push_bind(ids_json(&query.channel_ids)).push("))");
+    sql.push("(m.channel_id IN (SELECT value FROM json_each(").push_bind(ids_json(&query.channel_ids)).push("))");
+    sql.push(
+        " OR m.channel_id IN (SELECT id FROM channels WHERE owner_id IS NOT NULL AND kind <> 12 \
+         AND parent_id IN (SELECT value FROM json_each(",
+    )
+    .push_bind(ids_json(&query.thread_parent_ids))
+    .push("))))");
     if let Some(words) = words {
         sql.push(" AND m.id IN (SELECT rowid FROM message_search WHERE message_search MATCH ")
             .push_bind(words.to_owned())

@@ -10,6 +10,8 @@ use crate::{MessageRecord, StoreResult};
 pub struct SearchQuery {
     /// Where to look; the service lists only channels the caller may read. Empty finds nothing.
     pub channel_ids: Vec<Snowflake>,
+    /// Also the public threads of these channels (and forums).
+    pub thread_parent_ids: Vec<Snowflake>,
     /// Words that must all occur in the content, in any order. Any text is safe here: the
     /// backend treats it as words, never as query syntax.
     pub content: Option<String>,

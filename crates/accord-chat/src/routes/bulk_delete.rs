@@ -50,7 +50,13 @@ pub async fn delete(
         return Ok(StatusCode::NO_CONTENT);
     }
     let found: Vec<Snowflake> = existing.iter().map(|m| m.id).collect();
-    let event = events::channel_event(&ctx, "MESSAGE_DELETE_BULK", &access.channel, json!({ "ids": found }));
+    let event = events::channel_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "MESSAGE_DELETE_BULK",
+        &access.channel,
+        json!({ "ids": found }),
+    );
     if ctx.store.delete_messages(channel_id, &found, &[event]).await? > 0 {
         ctx.events_committed();
     }

@@ -138,7 +138,14 @@ pub async fn edit(
     }
     message.edited_ms = Some(now_ms());
     let rendered = view::message(&ctx, &message, caller.user_id).await?;
-    let event = events::message_event(&ctx, "MESSAGE_UPDATE", &rendered, &message, access.guild.member.as_ref());
+    let event = events::message_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "MESSAGE_UPDATE",
+        &rendered,
+        &message,
+        access.guild.member.as_ref(),
+    );
     ctx.store.update_message(&message, &[event]).await?;
     ctx.events_committed();
     attachments::remove(&ctx, message.channel_id, &dropped).await;
@@ -156,7 +163,7 @@ pub async fn delete(
     if message.author_id != caller.user_id {
         access.require_permission(Permissions::MANAGE_MESSAGES)?;
     }
-    let event = events::message_delete(&ctx, &message);
+    let event = events::message_delete(&ctx, &events::audience(&ctx, &access).await?, &message);
     if !ctx.store.delete_message(ids.0, ids.1, &[event]).await? {
         return Err(ChatError::UnknownMessage.into());
     }

@@ -2,7 +2,7 @@
 
 mod ack;
 mod bulk_delete;
-mod mentions;
+pub(crate) mod mentions;
 mod messages;
 mod pins;
 mod reactions;
@@ -12,6 +12,8 @@ mod typing;
 mod versions;
 
 use axum::Router;
+
+use crate::threads;
 use axum::routing::{delete, get, post, put};
 
 pub fn router() -> Router<accord_service::ServiceContext> {
@@ -34,4 +36,19 @@ pub fn router() -> Router<accord_service::ServiceContext> {
         .route("/channels/{channel_id}/pins/{message_id}", put(pins::pin).delete(pins::unpin))
         .route("/channels/{channel_id}/typing", post(typing::start))
         .route("/guilds/{guild_id}/messages/search", get(search::in_guild))
+        .route("/channels/{channel_id}/messages/{message_id}/threads", post(threads::create::from_message))
+        .route("/channels/{channel_id}/threads", post(threads::create::start))
+        .route("/channels/{channel_id}/threads/search", get(threads::lists::search))
+        .route("/channels/{channel_id}/threads/archived/public", get(threads::lists::archived_public))
+        .route("/channels/{channel_id}/threads/archived/private", get(threads::lists::archived_private))
+        .route("/guilds/{guild_id}/threads/active", get(threads::lists::active))
+        .route("/channels/{channel_id}/thread-members", get(threads::members::list))
+        .route(
+            "/channels/{channel_id}/thread-members/@me",
+            put(threads::members::join_me).delete(threads::members::leave_me),
+        )
+        .route(
+            "/channels/{channel_id}/thread-members/{user_id}",
+            get(threads::members::get).put(threads::members::add_user).delete(threads::members::remove_user),
+        )
 }

@@ -70,7 +70,13 @@ async fn set(
         others.iter().filter(|m| m.id != message_id).find_map(|m| m.pinned_ms)
     };
     let data = json!({ "last_pin_timestamp": last_pin.map(format_timestamp) });
-    let event = events::channel_event(&ctx, "CHANNEL_PINS_UPDATE", &access.channel, data);
+    let event = events::channel_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "CHANNEL_PINS_UPDATE",
+        &access.channel,
+        data,
+    );
     let pinned_ms = pinned.then_some(now);
     match ctx.store.set_pinned(channel_id, message_id, pinned_ms, MAX_PINS, &[event]).await? {
         PinOutcome::Changed => ctx.events_committed(),

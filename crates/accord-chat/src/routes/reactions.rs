@@ -64,7 +64,13 @@ pub async fn add(
         let user = ctx.store.users(&[caller.user_id]).await?;
         data["member"] = serde_json::to_value(render::member(member, user.first())).expect("members serialise");
     }
-    let event = events::channel_event(&ctx, "MESSAGE_REACTION_ADD", &access.channel, data);
+    let event = events::channel_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "MESSAGE_REACTION_ADD",
+        &access.channel,
+        data,
+    );
     let added =
         ctx.store.add_reaction(channel_id, message_id, &emoji, caller.user_id, MAX_EMOJI_PER_MESSAGE, &[event]).await?;
     match added {
@@ -119,7 +125,13 @@ async fn remove(
         "burst": false,
         "type": 0,
     });
-    let event = events::channel_event(&ctx, "MESSAGE_REACTION_REMOVE", &access.channel, data);
+    let event = events::channel_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "MESSAGE_REACTION_REMOVE",
+        &access.channel,
+        data,
+    );
     if ctx.store.remove_reaction(channel_id, message_id, &emoji.key(), user_id, &[event]).await? {
         ctx.events_committed();
     }
@@ -136,7 +148,13 @@ pub async fn clear_emoji(
     access.require_permission(Permissions::MANAGE_MESSAGES)?;
     let emoji = emoji::parse(&emoji)?;
     let data = json!({ "message_id": message_id, "emoji": emoji_json(&emoji) });
-    let event = events::channel_event(&ctx, "MESSAGE_REACTION_REMOVE_EMOJI", &access.channel, data);
+    let event = events::channel_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "MESSAGE_REACTION_REMOVE_EMOJI",
+        &access.channel,
+        data,
+    );
     if ctx.store.remove_reactions(channel_id, message_id, Some(&emoji.key()), &[event]).await? > 0 {
         ctx.events_committed();
     }
@@ -152,7 +170,13 @@ pub async fn clear_all(
     let (access, _) = readable_message(&ctx, caller.user_id, channel_id, message_id).await?;
     access.require_permission(Permissions::MANAGE_MESSAGES)?;
     let data = json!({ "message_id": message_id });
-    let event = events::channel_event(&ctx, "MESSAGE_REACTION_REMOVE_ALL", &access.channel, data);
+    let event = events::channel_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "MESSAGE_REACTION_REMOVE_ALL",
+        &access.channel,
+        data,
+    );
     if ctx.store.remove_reactions(channel_id, message_id, None, &[event]).await? > 0 {
         ctx.events_committed();
     }

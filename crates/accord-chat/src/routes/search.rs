@@ -17,8 +17,9 @@ use crate::view;
 const MAX_LIMIT: u32 = 25;
 const MAX_OFFSET: u32 = 9975;
 const MAX_CONTENT_CHARS: usize = 1024;
-/// Channel types whose messages are searched: text, voice chat, announcement, stage.
-const SEARCHED_KINDS: [u8; 4] = [0, 2, 5, 13];
+/// Channel types whose messages are searched: text, voice chat, announcement, stage, forum
+/// (its posts, through their threads).
+const SEARCHED_KINDS: [u8; 5] = [0, 2, 5, 13, 15];
 
 /// `GET /guilds/{guild.id}/messages/search`
 pub async fn in_guild(
@@ -107,6 +108,8 @@ fn parse(readable: Vec<Snowflake>, raw: &str) -> Result<SearchQuery, ChatError> 
     }
     query.channel_ids =
         if channels.is_empty() { readable } else { readable.into_iter().filter(|c| channels.contains(c)).collect() };
+    // Public threads are as readable as their parents.
+    query.thread_parent_ids = query.channel_ids.clone();
     Ok(query)
 }
 

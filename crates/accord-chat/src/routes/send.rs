@@ -16,8 +16,8 @@ use crate::{attachments, content, embeds, events, slowmode, view};
 
 pub use super::mentions::{AllowedMentions, effective_mentions};
 
-/// Channel types that hold messages: text, voice (its text chat), announcement, stage.
-const MESSAGE_KINDS: [u8; 4] = [0, 2, 5, 13];
+/// Channel types that hold messages: text, voice (its text chat), announcement, threads, stage.
+const MESSAGE_KINDS: [u8; 7] = [0, 2, 5, 10, 11, 12, 13];
 /// Discord's limit on nonces.
 const MAX_NONCE_CHARS: usize = 25;
 
@@ -138,6 +138,7 @@ pub async fn create(
             }
         }
     };
+    crate::threads::rules::prepare_send(&ctx, &access).await?;
     slowmode::try_send(
         ctx.kv.as_ref(),
         channel_id,
@@ -191,11 +192,19 @@ pub async fn create(
         embeds,
     };
     let rendered = view::message(&ctx, &record, caller.user_id).await?;
-    let event = events::message_event(&ctx, "MESSAGE_CREATE", &rendered, &record, access.guild.member.as_ref());
+    let event = events::message_event(
+        &ctx,
+        &events::audience(&ctx, &access).await?,
+        "MESSAGE_CREATE",
+        &rendered,
+        &record,
+        access.guild.member.as_ref(),
+    );
     let created = ctx.store.create_message(&record, &[event]).await;
     match created {
         Ok(CreatedMessage::New(_)) => {
             ctx.events_committed();
+            crate::threads::rules::join_on_send(&ctx, &access.channel, caller.user_id).await;
             Ok(axum::Json(rendered))
         }
         Ok(CreatedMessage::Existing(original)) => {

@@ -42,7 +42,7 @@ pub async fn start(
         "timestamp": now_ms() / 1000,
         "member": access.guild.member.as_ref().map(|m| render::member(m, user.as_ref())),
     });
-    let event = ctx.event("TYPING_START", Some(guild_id), Some(channel_id), vec![], &payload);
+    let event = crate::events::audience(&ctx, &access).await?.event(&ctx, "TYPING_START", &payload);
     if let Err(error) = ctx.bus.publish(Arc::new(event)).await {
         tracing::warn!(%error, "typing indicator not published");
     }

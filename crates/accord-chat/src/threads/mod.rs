@@ -1,0 +1,8 @@
+//! Threads and forum posts, chat's part: starting them, their members, the listings, and the
+//! rules for sending in them. (Renaming, archiving, locking and deleting a thread go through
+//! the channel routes of the guilds service.)
+
+pub mod create;
+pub mod lists;
+pub mod members;
+pub mod rules;

@@ -45,7 +45,7 @@ pub fn router() -> Router<accord_service::ServiceContext> {
         .route("/channels/{channel_id}/thread-members", get(threads::members::list))
         .route(
             "/channels/{channel_id}/thread-members/@me",
-            put(threads::members::join_me).delete(threads::members::leave_me),
+            get(threads::members::get_me).put(threads::members::join_me).delete(threads::members::leave_me),
         )
         .route(
             "/channels/{channel_id}/thread-members/{user_id}",

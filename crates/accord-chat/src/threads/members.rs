@@ -54,7 +54,7 @@ pub async fn leave_me(
 }
 
 /// `PUT /channels/{t}/thread-members/{user}` — SEND_MESSAGES in the thread; in a private
-/// thread also invitable or MANAGE_THREADS. The user must be able to see the thread's parent.
+/// thread that is not invitable, also its owner or MANAGE_THREADS. The user must be able to see the thread's parent.
 pub async fn add_user(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
@@ -64,8 +64,9 @@ pub async fn add_user(
     let user_id = target(caller.user_id, &user)?;
     if user_id != caller.user_id {
         access.require_permission(Permissions::SEND_MESSAGES)?;
-        let invitable = access.channel.thread.as_ref().is_some_and(|t| t.invitable);
-        if access.channel.kind == PRIVATE_THREAD && !invitable {
+        let meta = access.channel.thread.as_ref();
+        let invites = meta.is_some_and(|t| t.invitable || t.owner_id == caller.user_id);
+        if access.channel.kind == PRIVATE_THREAD && !invites {
             access.require_permission(Permissions::MANAGE_THREADS)?;
         }
         let parent = access.parent.as_ref().expect("threads have parents");
@@ -130,6 +131,15 @@ pub async fn list(
     }
     let members = ctx.store.thread_members(thread_id).await?;
     Ok(axum::Json(members.iter().map(render::thread_member).collect()))
+}
+
+/// `GET /channels/{t}/thread-members/@me`
+pub async fn get_me(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(thread_id): Path<Snowflake>,
+) -> ApiResult<axum::Json<ThreadMember>> {
+    get(State(ctx), Caller(caller), Path((thread_id, "@me".to_owned()))).await
 }
 
 /// `GET /channels/{t}/thread-members/{user}`

@@ -35,6 +35,8 @@ pub enum GuildError {
     OwnerCannotLeave,
     #[error("bots cannot use this endpoint")]
     BotsCannotUse,
+    #[error("the thread is archived")]
+    ThreadArchived,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -57,6 +59,7 @@ impl ErrorCode for GuildError {
             Self::MaxGuilds => &code::MAX_GUILDS,
             Self::OwnerCannotLeave => &code::OWNER_CANNOT_LEAVE,
             Self::BotsCannotUse => &code::BOTS_CANNOT_USE,
+            Self::ThreadArchived => &code::THREAD_ARCHIVED,
             Self::Store(e) => e.code(),
         }
     }

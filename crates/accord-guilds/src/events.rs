@@ -4,6 +4,7 @@
 use accord_api::guild::{GuildCreate, GuildMemberEvent};
 use accord_core::Snowflake;
 use accord_core::time::format_timestamp;
+use accord_service::audience::Audience;
 pub use accord_service::snapshot::guild_create;
 use accord_service::{ServiceContext, render};
 use accord_store::{ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, RoleRecord, UserRecord};
@@ -25,6 +26,18 @@ pub fn guild_delete(ctx: &ServiceContext, guild_id: Snowflake, members: Vec<Snow
 
 pub fn channel(ctx: &ServiceContext, name: &str, channel: &ChannelRecord) -> EventDraft {
     ctx.event(name, channel.guild_id, Some(channel.id), vec![], &render::channel(channel))
+}
+
+/// THREAD_UPDATE: the thread as a channel object, for whoever may see it.
+pub fn thread_update(ctx: &ServiceContext, audience: &Audience, thread: &ChannelRecord) -> EventDraft {
+    audience.event(ctx, "THREAD_UPDATE", &render::channel(thread))
+}
+
+/// THREAD_DELETE names the thread and its parent; the audience is computed before deleting.
+pub fn thread_delete(ctx: &ServiceContext, audience: &Audience, thread: &ChannelRecord) -> EventDraft {
+    let payload =
+        json!({ "id": thread.id, "guild_id": thread.guild_id, "parent_id": thread.parent_id, "type": thread.kind });
+    audience.event(ctx, "THREAD_DELETE", &payload)
 }
 
 pub fn role(ctx: &ServiceContext, name: &str, role: &RoleRecord) -> EventDraft {

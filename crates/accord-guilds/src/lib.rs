@@ -1,4 +1,5 @@
-//! The guilds service: guilds, channels and their permission overwrites, roles, members and
+//! The guilds service: guilds, channels and their permission overwrites (forum settings
+//! included; threads are changed and deleted through the channel routes), roles, members and
 //! invites. Every change commits with its Discord event in the same transaction.
 //!
 //! Parts: [`error`], [`events`] (event payloads), [`validate`] (field rules), [`routes`].

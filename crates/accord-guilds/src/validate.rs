@@ -1,6 +1,7 @@
 //! Field rules shared by create and modify handlers.
 
 use crate::error::{GuildError, invalid};
+use accord_service::access::AUTO_ARCHIVE_MINUTES;
 
 /// Channel types Accord stores: text, voice, category, announcement, stage, forum.
 pub const CHANNEL_KINDS: [u8; 6] = [0, 2, 4, 5, 13, 15];
@@ -34,4 +35,22 @@ pub fn in_range(field: &'static str, value: u32, min: u32, max: u32) -> Result<u
 /// A role colour: 24-bit RGB.
 pub fn color(value: u32) -> Result<u32, GuildError> {
     in_range("color", value, 0, 0xFF_FFFF)
+}
+
+/// How long a thread may go without activity before it archives, in minutes.
+pub fn auto_archive(minutes: u32) -> Result<u32, GuildError> {
+    if AUTO_ARCHIVE_MINUTES.contains(&minutes) {
+        Ok(minutes)
+    } else {
+        Err(invalid("auto_archive_duration", "Must be 60, 1440, 4320 or 10080."))
+    }
+}
+
+/// A Unicode emoji, checked loosely: non-empty, at most 32 characters, no spaces or controls.
+pub fn emoji_name(field: &'static str, value: &str) -> Result<String, GuildError> {
+    let len = value.chars().count();
+    if len == 0 || len > 32 || value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(invalid(field, "Must be a Unicode emoji."));
+    }
+    Ok(value.to_owned())
 }

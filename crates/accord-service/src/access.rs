@@ -15,6 +15,9 @@ use crate::render::is_voice_kind;
 /// Discord's private thread channel type.
 pub const PRIVATE_THREAD: u8 = 12;
 
+/// The inactivity periods (minutes) after which a thread may archive itself.
+pub const AUTO_ARCHIVE_MINUTES: [u32; 4] = [60, 1440, 4320, 10080];
+
 /// A guild as seen by one user.
 #[derive(Debug, Clone)]
 pub struct GuildAccess {

@@ -3,7 +3,7 @@
 use accord_core::Permissions;
 use accord_core::time::now_ms;
 use accord_service::ServiceContext;
-use accord_service::access::ChannelAccess;
+use accord_service::access::{AUTO_ARCHIVE_MINUTES, ChannelAccess};
 use accord_service::audience::Audience;
 use accord_service::render;
 use accord_store::{ChannelRecord, ThreadMemberRecord};
@@ -11,8 +11,6 @@ use serde_json::json;
 
 use crate::error::ChatError;
 
-/// The inactivity periods (minutes) after which a thread may archive itself.
-pub const AUTO_ARCHIVE_MINUTES: [u32; 4] = [60, 1440, 4320, 10080];
 /// Thread types: announcement, public and private threads.
 pub const THREAD_KINDS: [u8; 3] = [10, 11, 12];
 

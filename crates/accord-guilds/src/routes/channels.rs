@@ -1,4 +1,5 @@
-//! Guild channels: list, create, read, modify, delete.
+//! Guild channels: list, create, read, modify, delete. Forum settings are [`super::forums`];
+//! modifying or deleting a thread is [`super::threads`].
 
 use accord_api::channel::Channel;
 use accord_core::{Permissions, Snowflake};
@@ -10,7 +11,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
+use super::forums::ForumBody;
 use super::overwrites::{OverwriteBody, check_grant};
+use super::threads::{self, ThreadBody};
 use crate::error::{GuildError, invalid};
 use crate::{events, validate};
 
@@ -54,6 +57,8 @@ pub struct CreateChannel {
     nsfw: Option<bool>,
     #[serde(default)]
     permission_overwrites: Option<Vec<OverwriteBody>>,
+    #[serde(flatten)]
+    forum: ForumBody,
 }
 
 /// `POST /guilds/{guild.id}/channels` — MANAGE_CHANNELS (and MANAGE_ROLES to set overwrites).
@@ -93,6 +98,7 @@ pub async fn create(
         forum: (kind == 15).then(accord_store::ForumRecord::default),
     };
     apply_voice_fields(&mut channel, body.bitrate, body.user_limit)?;
+    body.forum.apply(&ctx, &mut channel)?;
     channel.parent_id = checked_parent(&existing, &channel, body.parent_id)?;
     if let Some(overwrites) = body.permission_overwrites {
         channel.overwrites = checked_overwrites(&ctx, &access, None, overwrites).await?;
@@ -163,10 +169,12 @@ pub async fn get(
     Ok(axum::Json(render::channel(&access.channel)))
 }
 
+/// The body of `PATCH /channels/{channel.id}`, for channels and threads alike: the fields
+/// one kind does not have are form errors on the other.
 #[derive(Debug, Deserialize)]
 pub struct ModifyChannel {
     #[serde(default)]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[serde(default, rename = "type")]
     kind: Option<u8>,
     #[serde(default)]
@@ -176,7 +184,7 @@ pub struct ModifyChannel {
     #[serde(default)]
     nsfw: Option<bool>,
     #[serde(default)]
-    rate_limit_per_user: Option<u32>,
+    pub(super) rate_limit_per_user: Option<u32>,
     #[serde(default)]
     bitrate: Option<u32>,
     #[serde(default)]
@@ -185,9 +193,33 @@ pub struct ModifyChannel {
     parent_id: Option<Option<Snowflake>>,
     #[serde(default)]
     permission_overwrites: Option<Vec<OverwriteBody>>,
+    #[serde(flatten)]
+    forum: ForumBody,
+    #[serde(flatten)]
+    pub(super) thread: ThreadBody,
 }
 
-/// `PATCH /channels/{channel.id}` — MANAGE_CHANNELS in the channel.
+impl ModifyChannel {
+    /// The first field given that threads do not have, if any.
+    pub(super) fn channel_only_field(&self) -> Option<&'static str> {
+        [
+            ("type", self.kind.is_some()),
+            ("position", self.position.is_some()),
+            ("topic", self.topic.is_some()),
+            ("nsfw", self.nsfw.is_some()),
+            ("bitrate", self.bitrate.is_some()),
+            ("user_limit", self.user_limit.is_some()),
+            ("parent_id", self.parent_id.is_some()),
+            ("permission_overwrites", self.permission_overwrites.is_some()),
+        ]
+        .into_iter()
+        .find_map(|(field, given)| given.then_some(field))
+        .or_else(|| self.forum.first_given())
+    }
+}
+
+/// `PATCH /channels/{channel.id}` — MANAGE_CHANNELS in the channel; threads go to
+/// [`threads::modify`].
 pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
@@ -195,7 +227,13 @@ pub async fn modify(
     Json(body): Json<ModifyChannel>,
 ) -> ApiResult<axum::Json<Channel>> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    if access.channel.is_thread() {
+        return threads::modify(&ctx, caller.user_id, access, body).await;
+    }
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
+    if let Some(field) = body.thread.first_given() {
+        return Err(invalid(field, "Only threads have this field.").into());
+    }
     let mut channel = access.channel.clone();
     if let Some(name) = &body.name {
         channel.name = validate::name("name", name, 1, 100)?;
@@ -220,6 +258,7 @@ pub async fn modify(
         channel.rate_limit_per_user = validate::in_range("rate_limit_per_user", rate, 0, 21_600)?;
     }
     apply_voice_fields(&mut channel, body.bitrate, body.user_limit)?;
+    body.forum.apply(&ctx, &mut channel)?;
     if let Some(parent) = body.parent_id {
         let siblings = ctx.store.guild_channels(access.guild.guild.id).await?;
         channel.parent_id = checked_parent(&siblings, &channel, parent)?;
@@ -234,13 +273,17 @@ pub async fn modify(
     Ok(axum::Json(render::channel(&channel)))
 }
 
-/// `DELETE /channels/{channel.id}` — MANAGE_CHANNELS in the channel; answers the deleted channel.
+/// `DELETE /channels/{channel.id}` — MANAGE_CHANNELS in the channel; answers the deleted channel
+/// (whose threads go with it). Threads go to [`threads::delete`].
 pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
 ) -> ApiResult<axum::Json<Channel>> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    if access.channel.is_thread() {
+        return threads::delete(&ctx, access).await;
+    }
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
     let event = events::channel(&ctx, "CHANNEL_DELETE", &access.channel);
     if !ctx.store.delete_channel(channel_id, &[event]).await? {

@@ -1,11 +1,13 @@
 //! The guilds service's routes.
 
 mod channels;
+mod forums;
 mod guilds;
 mod invites;
 mod members;
 mod overwrites;
 mod roles;
+mod threads;
 
 use accord_service::ServiceContext;
 use axum::Router;

@@ -105,3 +105,53 @@ async fn bulk_deletes_and_search_hits_parse() {
     ok(alice.api.post(&format!("/channels/{channel}/messages/bulk-delete"), json!({ "messages": ids })).await.unwrap());
     parses::<MessageDeleteBulk>("MESSAGE_DELETE_BULK", &events.expect("MESSAGE_DELETE_BULK").await.data);
 }
+
+#[tokio::test]
+async fn threads_forums_and_their_events_parse() {
+    use twilight_model::channel::Channel;
+    use twilight_model::channel::thread::{ThreadMember, ThreadsListing};
+    use twilight_model::gateway::payload::incoming::{
+        ThreadCreate, ThreadDelete, ThreadMemberUpdate, ThreadMembersUpdate, ThreadUpdate,
+    };
+
+    let server = TestServer::spawn().await;
+    let (alice, bob, channel) = channel_with_two(&server).await;
+    let guild =
+        ok(alice.api.get(&format!("/channels/{channel}")).await.unwrap())["guild_id"].as_str().unwrap().to_owned();
+    let mut events = server.events().await;
+    let message = alice.say(&channel, "topic").await;
+    let thread = ok(alice
+        .api
+        .post(&format!("/channels/{channel}/messages/{message}/threads"), json!({ "name": "t" }))
+        .await
+        .unwrap());
+    let thread_id = thread["id"].as_str().unwrap().to_owned();
+    parses::<Channel>("a thread", &thread);
+    parses::<ThreadCreate>("THREAD_CREATE", &events.expect("THREAD_CREATE").await.data);
+    ok(bob.api.put(&format!("/channels/{thread_id}/thread-members/@me"), json!({})).await.unwrap());
+    parses::<ThreadMembersUpdate>("THREAD_MEMBERS_UPDATE", &events.expect("THREAD_MEMBERS_UPDATE").await.data);
+    parses::<ThreadMemberUpdate>("THREAD_MEMBER_UPDATE", &events.expect("THREAD_MEMBER_UPDATE").await.data);
+    for member in ok(bob.api.get(&format!("/channels/{thread_id}/thread-members")).await.unwrap()).as_array().unwrap() {
+        parses::<ThreadMember>("GET thread-members[]", member);
+    }
+    parses::<ThreadsListing>(
+        "active threads",
+        &ok(bob.api.get(&format!("/guilds/{guild}/threads/active")).await.unwrap()),
+    );
+    ok(alice.api.patch(&format!("/channels/{thread_id}"), json!({ "archived": true })).await.unwrap());
+    parses::<ThreadUpdate>("THREAD_UPDATE", &events.expect("THREAD_UPDATE").await.data);
+    let archived = ok(bob.api.get(&format!("/channels/{channel}/threads/archived/public")).await.unwrap());
+    parses::<ThreadsListing>("archived threads", &archived);
+    ok(alice.api.delete(&format!("/channels/{thread_id}")).await.unwrap());
+    parses::<ThreadDelete>("THREAD_DELETE", &events.expect("THREAD_DELETE").await.data);
+
+    let tags = json!([{ "name": "help" }, { "name": "bug", "moderated": true, "emoji_name": "🐛" }]);
+    let forum = json!({ "name": "board", "type": 15, "available_tags": tags, "default_sort_order": 0 });
+    let forum = ok(alice.api.post(&format!("/guilds/{guild}/channels"), forum).await.unwrap());
+    parses::<Channel>("a forum", &forum);
+    let tag = forum["available_tags"][0]["id"].clone();
+    let post = json!({ "name": "a post", "applied_tags": [tag], "message": { "content": "first" } });
+    let post = ok(bob.api.post(&format!("/channels/{}/threads", forum["id"].as_str().unwrap()), post).await.unwrap());
+    parses::<Channel>("a forum post", &post);
+    parses::<Message>("a forum post's first message", &post["message"]);
+}

@@ -7,6 +7,7 @@
 //! - [`token`]: signed access tokens, refresh-token derivation and bot tokens.
 
 pub mod code;
+pub mod names;
 pub mod permissions;
 pub mod snowflake;
 pub mod time;

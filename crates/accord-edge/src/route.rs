@@ -78,6 +78,9 @@ pub fn service_of(path: &str) -> Option<Service> {
     let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
     match first {
         "auth" | "applications" | "oauth2" => Some(Service::Auth),
+        // The guilds of the current user are the guilds service's; the rest of `/users` is
+        // the users service's.
+        "users" if rest.trim_start_matches('/').split('/').nth(2) == Some("guilds") => Some(Service::Guilds),
         "users" => Some(Service::Users),
         "guilds" => {
             // Guild-wide message search and active threads are chat's; the rest of a guild is
@@ -109,7 +112,9 @@ mod tests {
             ("/api/v10/applications/@me", Service::Auth),
             ("/api/v10/applications/1/bot/reset-token", Service::Auth),
             ("/api/v10/oauth2/applications/@me", Service::Auth),
-            ("/api/v10/users/@me/guilds/1", Service::Users),
+            ("/api/v10/users/@me/guilds/1", Service::Guilds),
+            ("/api/v10/users/@me/guilds", Service::Guilds),
+            ("/api/v10/users/@me", Service::Users),
             ("/api/v10/guilds", Service::Guilds),
             ("/api/v10/guilds/1/members/@me", Service::Guilds),
             ("/api/v10/invites/abc", Service::Guilds),

@@ -24,6 +24,13 @@ const BASE64: GeneralPurpose = GeneralPurpose::new(
 /// The declared types accepted; the bytes are checked regardless.
 const DECLARED: &[&str] = &["image/png", "image/jpeg", "image/jpg", "image/gif", "image/webp"];
 
+/// The largest icon or avatar accepted, decoded, as Discord has it (10 MiB).
+pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
+
+/// The body limit of a JSON request carrying one image data URI: the largest image in base64
+/// and room for the rest. Routes taking images replace the edge's general limit with it.
+pub const MAX_IMAGE_BODY_BYTES: usize = MAX_IMAGE_BYTES.div_ceil(3) * 4 + 64 * 1024;
+
 /// The image in a `data:image/{png,jpeg,gif,webp};base64,...` URI. The declared type is not
 /// trusted: the decoded bytes must sniff as one of those raster types and declare dimensions
 /// within [`UploadLimits::default`]. Over `max_bytes` decoded is [`MediaError::FileTooLarge`],

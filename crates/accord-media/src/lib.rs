@@ -27,7 +27,7 @@ pub mod serve;
 pub mod sniff;
 pub mod upload;
 
-pub use data_uri::{image_hash, parse_image_data_uri, store_image};
+pub use data_uri::{MAX_IMAGE_BODY_BYTES, MAX_IMAGE_BYTES, image_hash, parse_image_data_uri, store_image};
 pub use error::MediaError;
 pub use limits::UploadLimits;
 pub use serve::router;

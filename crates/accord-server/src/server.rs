@@ -36,6 +36,8 @@ pub struct Server {
     gateway: Option<Gateway>,
     /// Whether this process publishes the outbox (it runs a service that writes).
     relay: bool,
+    /// Whether it archives idle threads (it runs chat).
+    archiver: bool,
     instance_id: String,
     /// The worker id leased for this process, renewed with the registry heartbeat.
     worker_lease: Option<u16>,
@@ -116,7 +118,20 @@ impl Server {
         let app =
             accord_edge::app(ctx.clone(), config.edge.clone(), api, top_level, role).map_err(anyhow::Error::msg)?;
         let advertise = config.advertise.clone();
-        Ok(Self { ctx, backends, services, gateway, relay, instance_id, worker_lease, snapshot, advertise, app })
+        let archiver = services.contains(&Service::Chat);
+        Ok(Self {
+            ctx,
+            backends,
+            services,
+            gateway,
+            relay,
+            archiver,
+            instance_id,
+            worker_lease,
+            snapshot,
+            advertise,
+            app,
+        })
     }
 
     /// The backends it runs on (a second node in the same test shares them).
@@ -127,6 +142,11 @@ impl Server {
     /// The bus events are published to (tests subscribe to it).
     pub fn bus(&self) -> BusHandle {
         self.ctx.bus.clone()
+    }
+
+    /// The handles its services share (tests drive background work through it).
+    pub fn context(&self) -> ServiceContext {
+        self.ctx.clone()
     }
 
     /// The gateway, when this process runs it (tests read its counters).
@@ -154,6 +174,13 @@ impl Server {
                 until_stopped,
             ))
         });
+        let archiver = self.archiver.then(|| {
+            let mut stop = stop_rx.clone();
+            let until_stopped = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            tokio::spawn(accord_chat::threads::archiver::run(self.ctx.clone(), until_stopped))
+        });
         let addr = listener.local_addr()?;
         let instance = Instance {
             id: self.instance_id.clone(),
@@ -177,6 +204,9 @@ impl Server {
         let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
         registration.leave().await;
         let _ = stop_tx.send(true);
+        if let Some(archiver) = archiver {
+            let _ = archiver.await;
+        }
         if let Some(relay) = relay {
             let _ = relay.await;
         }

@@ -5,14 +5,15 @@
 
 use accord_core::Snowflake;
 use accord_store::{
-    AccountStore, ApplicationRecord, Credentials, RefreshRecord, SessionRecord, StoreError, StoreResult, UserRecord,
+    AccountStore, ApplicationRecord, Credentials, EventDraft, RefreshRecord, SessionRecord, StoreError, StoreResult,
+    UserRecord,
 };
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
-use crate::PostgresStore;
 use crate::codec::{RowExt, bits, ids, opt_bits, wide};
 use crate::error::db;
+use crate::{PostgresStore, events};
 
 #[async_trait::async_trait]
 impl AccountStore for PostgresStore {
@@ -53,6 +54,26 @@ impl AccountStore for PostgresStore {
             .await
             .map_err(db)?;
         rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn update_user(&self, user: &UserRecord, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        // A username taken by another user fails the unique index: `Conflict("username")`,
+        // and the dropped transaction writes nothing.
+        let updated = sqlx::query("UPDATE users SET username = $2, global_name = $3, avatar = $4 WHERE id = $1")
+            .bind(user.id.as_i64())
+            .bind(&user.username)
+            .bind(&user.global_name)
+            .bind(&user.avatar)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
     }
 
     async fn create_session(&self, session: &SessionRecord, refresh: &RefreshRecord) -> StoreResult<()> {

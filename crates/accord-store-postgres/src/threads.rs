@@ -136,6 +136,22 @@ impl ThreadStore for PostgresStore {
         threads_from(&rows)
     }
 
+    async fn stale_threads(&self, now_ms: u64, limit: u32) -> StoreResult<Vec<ChannelRecord>> {
+        // A snowflake's time is (id >> 22) + the Discord epoch.
+        let rows = sqlx::query(
+            "SELECT *, NULL::BIGINT[] AS target_ids, NULL::SMALLINT[] AS kinds, NULL::BIGINT[] AS allows, \
+             NULL::BIGINT[] AS denies FROM channels WHERE owner_id IS NOT NULL AND NOT archived \
+             AND GREATEST(archive_ms, COALESCE((last_message_id >> 22) + 1420070400000, 0)) \
+             + auto_archive_minutes * 60000 <= $1 ORDER BY id LIMIT $2",
+        )
+        .bind(bits(now_ms))
+        .bind(wide(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        threads_from(&rows)
+    }
+
     async fn add_thread_member(&self, member: &ThreadMemberRecord, events: &[EventDraft]) -> StoreResult<bool> {
         let mut tx = self.write().await?;
         let added = sqlx::query(

@@ -2,7 +2,7 @@
 
 use accord_core::Snowflake;
 
-use crate::{ApplicationRecord, Credentials, RefreshRecord, SessionRecord, StoreResult, UserRecord};
+use crate::{ApplicationRecord, Credentials, EventDraft, RefreshRecord, SessionRecord, StoreResult, UserRecord};
 
 #[async_trait::async_trait]
 pub trait AccountStore {
@@ -18,6 +18,12 @@ pub trait AccountStore {
 
     /// The users among `ids` that exist, in any order.
     async fn users(&self, ids: &[Snowflake]) -> StoreResult<Vec<UserRecord>>;
+
+    /// Replaces the username, global name and avatar of an existing user (other fields are
+    /// kept) and writes `events` with the change. Returns false, writing nothing, when there
+    /// is no such user; `Conflict("username")`, writing nothing, when another user has the
+    /// username (case-insensitive).
+    async fn update_user(&self, user: &UserRecord, events: &[EventDraft]) -> StoreResult<bool>;
 
     /// Starts a session with its first refresh token.
     async fn create_session(&self, session: &SessionRecord, refresh: &RefreshRecord) -> StoreResult<()>;

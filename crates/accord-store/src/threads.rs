@@ -36,6 +36,10 @@ pub trait ThreadStore {
         limit: u32,
     ) -> StoreResult<Vec<ChannelRecord>>;
 
+    /// Threads not archived whose last activity (their last message, or their creation or
+    /// unarchiving) is at least their auto-archive period before `now_ms`, oldest id first.
+    async fn stale_threads(&self, now_ms: u64, limit: u32) -> StoreResult<Vec<ChannelRecord>>;
+
     /// Adds a member; false (nothing written) when they already were one.
     async fn add_thread_member(&self, member: &ThreadMemberRecord, events: &[EventDraft]) -> StoreResult<bool>;
 

@@ -24,6 +24,8 @@ pub struct TestServer {
     pub bus: BusHandle,
     /// The server's gateway, kept so tests can read its counters (resumes, connections).
     pub gateway: Gateway,
+    /// The handles its services share, to drive background work (thread archiving) in tests.
+    pub ctx: accord_service::ServiceContext,
     /// Kept so the data lives as long as the server.
     data: TestData,
     /// What it was built with, for peers.
@@ -100,6 +102,7 @@ impl TestServer {
         let backends = server.backends();
         let bus = server.bus();
         let gateway = server.gateway().expect("test servers run the gateway");
+        let ctx = server.context();
         let from_start = Some(Events(bus.subscribe().await.expect("bus subscription")));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -110,7 +113,7 @@ impl TestServer {
                 .await
                 .map_err(|e| format!("{e:#}"))
         });
-        Self { addr, bus, gateway, data, config, backends, stop: Some(stop), task: Some(task), from_start }
+        Self { addr, bus, gateway, ctx, data, config, backends, stop: Some(stop), task: Some(task), from_start }
     }
 
     /// The server's data directory.
@@ -368,6 +371,7 @@ pub mod permissions {
     pub const CHANGE_NICKNAME: u64 = 1 << 26;
     pub const MANAGE_NICKNAMES: u64 = 1 << 27;
     pub const MANAGE_ROLES: u64 = 1 << 28;
+    pub const MANAGE_THREADS: u64 = 1 << 34;
     pub const MODERATE_MEMBERS: u64 = 1 << 40;
 }
 

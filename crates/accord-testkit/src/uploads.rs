@@ -1,5 +1,5 @@
 //! Discord's multipart message uploads (`payload_json` + `files[n]`), built by hand so tests
-//! control every byte, and a tiny PNG whose header says what size it is.
+//! control every byte, a tiny PNG whose header says what size it is, and `data:` URIs.
 
 use accord_client::Answer;
 use reqwest::Method;
@@ -51,4 +51,10 @@ pub async fn upload(user: &TestUser, channel: &str, payload: Value, files: &[(&s
         .send_raw(Method::POST, &format!("/channels/{channel}/messages"), Some((body, &content_type)))
         .await
         .unwrap()
+}
+
+/// `bytes` as a `data:` URI declaring `declared`, as clients send icons and avatars.
+pub fn data_uri(declared: &str, bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    format!("data:{declared};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
 }

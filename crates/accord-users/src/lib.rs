@@ -1,8 +1,11 @@
-//! The users service: the current user and public user profiles. (Profiles editing,
-//! relationships and DMs come with the people issue.)
+//! The users service: the current user (read and edit) and public user profiles.
+//! (Relationships and DMs come with the people issue.)
 //!
-//! Parts: [`routes`].
+//! Parts: [`routes`], [`events`] (USER_UPDATE), [`error`]; names follow
+//! `accord_core::names`, the rules registration applies.
 
+pub mod error;
+pub mod events;
 pub mod routes;
 
 use accord_service::ServiceContext;

@@ -1,6 +1,7 @@
 //! Registration, login, the current user and token verification.
 
 use accord_core::Snowflake;
+use accord_core::names::{GlobalName, InvalidName, Username};
 use accord_service::extract::Json;
 use accord_service::{ApiResult, Caller, PrincipalKind, render};
 use accord_store::{StoreError, UserRecord};
@@ -23,17 +24,13 @@ pub struct RegisterBody {
     global_name: Option<String>,
 }
 
-/// Usernames: 2..=32 of ASCII letters, digits, `_` and `.`, unique ignoring case; so no
-/// confusables, zero-width or direction-changing characters.
+/// Usernames follow `accord_core::names` (unique ignoring case: the store checks that).
 fn valid_username(name: &str) -> Result<(), AuthError> {
-    let ok_chars = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
-    if !(2..=32).contains(&name.len()) || !ok_chars || name.contains("..") {
-        return Err(AuthError::InvalidField {
-            field: "username",
-            message: "Must be 2-32 characters of letters, digits, '_' and '.'.",
-        });
-    }
-    Ok(())
+    Username::try_from(name.to_owned()).map(drop).map_err(invalid)
+}
+
+fn invalid(e: InvalidName) -> AuthError {
+    AuthError::InvalidField { field: e.field, message: e.message }
 }
 
 fn valid_email(email: &str) -> Result<(), AuthError> {
@@ -46,11 +43,7 @@ fn valid_email(email: &str) -> Result<(), AuthError> {
 }
 
 fn valid_display_name(name: &str) -> Result<(), AuthError> {
-    let len = name.chars().count();
-    if !(1..=32).contains(&len) || name.chars().any(char::is_control) {
-        return Err(AuthError::InvalidField { field: "global_name", message: "Must be 1-32 characters." });
-    }
-    Ok(())
+    GlobalName::try_from(name.to_owned()).map(drop).map_err(invalid)
 }
 
 /// `POST /auth/register`

@@ -2,6 +2,7 @@
 //! rules for sending in them. (Renaming, archiving, locking and deleting a thread go through
 //! the channel routes of the guilds service.)
 
+pub mod archiver;
 pub mod create;
 pub mod lists;
 pub mod members;

@@ -19,9 +19,6 @@ use crate::{events, validate};
 /// Guilds a user may belong to.
 const MAX_GUILDS_PER_USER: usize = 100;
 
-/// The largest icon accepted, decoded, as Discord has it (10 MiB).
-const MAX_ICON_BYTES: usize = 10 * 1024 * 1024;
-
 #[derive(Debug, Deserialize)]
 pub struct CreateGuild {
     name: String,
@@ -173,7 +170,8 @@ pub async fn modify(
     // Parsed before anything else is stored, stored after every other field checks out.
     let icon = match body.icon {
         Some(Some(uri)) => {
-            let bytes = accord_media::parse_image_data_uri(&uri, MAX_ICON_BYTES).map_err(|e| e.in_field("icon"))?;
+            let bytes = accord_media::parse_image_data_uri(&uri, accord_media::MAX_IMAGE_BYTES)
+                .map_err(|e| e.in_field("icon"))?;
             Some(Some((accord_media::image_hash(&bytes), bytes)))
         }
         Some(None) => Some(None),

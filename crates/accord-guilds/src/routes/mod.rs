@@ -11,12 +11,19 @@ mod threads;
 
 use accord_service::ServiceContext;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::routing::{delete, get, post, put};
 
 pub fn router() -> Router<ServiceContext> {
     Router::new()
         .route("/guilds", post(guilds::create))
-        .route("/guilds/{guild_id}", get(guilds::get).patch(guilds::modify).delete(guilds::delete))
+        .route(
+            "/guilds/{guild_id}",
+            get(guilds::get)
+                .patch(guilds::modify.layer(DefaultBodyLimit::max(accord_media::MAX_IMAGE_BODY_BYTES)))
+                .delete(guilds::delete),
+        )
         .route("/users/@me/guilds", get(guilds::list_mine))
         .route("/users/@me/guilds/{guild_id}", delete(members::leave))
         .route("/guilds/{guild_id}/channels", get(channels::list).post(channels::create))

@@ -171,10 +171,26 @@ impl Installation {
         ok(alice.put(&format!("/channels/{text_id}/pins/{hello_id}"), json!({})).await.unwrap(), "pins");
         ok(bob.post(&format!("{messages}/{hello_id}/ack"), json!({})).await.unwrap(), "bob reads");
 
+        // A thread with a reply and a second member, and a forum with a tagged post.
+        let thread = json!({ "name": "about hello" });
+        ok(alice.post(&format!("{messages}/{hello_id}/threads"), thread).await.unwrap(), "thread");
+        ok(
+            bob.post(&format!("/channels/{hello_id}/messages"), json!({ "content": "in the thread" })).await.unwrap(),
+            "reply",
+        );
+        let forum = json!({ "name": "board", "type": 15, "available_tags": [{ "name": "help" }] });
+        let forum = ok(alice.post(&channels, forum).await.unwrap(), "forum");
+        let post = json!({
+            "name": "a question", "applied_tags": [forum.body["available_tags"][0]["id"]],
+            "message": { "content": "how?" },
+        });
+        ok(bob.post(&format!("/channels/{}/threads", forum.id()), post).await.unwrap(), "forum post");
+
         let mut snapshots = Vec::new();
         for path in [
             format!("{messages}?limit=100"),
             format!("/channels/{text_id}/pins"),
+            format!("/guilds/{guild_id}/threads/active"),
             format!("{messages}/{}/history", typo.id()),
             format!("/channels/{text_id}"),
             format!("/guilds/{guild_id}/roles"),

@@ -1,7 +1,7 @@
 //! Contract cases for [`AccountStore`](crate::AccountStore): users, sessions with refresh
 //! rotation, applications.
 
-use super::fixtures::{create_users, id, user};
+use super::fixtures::{create_users, event, id, pending_names, user};
 use crate::{ApplicationRecord, Credentials, RefreshRecord, SessionRecord, Store, StoreError, UserRecord};
 
 fn session(session_id: u64, user_id: u64) -> SessionRecord {
@@ -85,6 +85,57 @@ pub async fn users_lists_only_existing_users(store: &dyn Store) {
 
     assert_eq!(found, vec![user(1, None), user(3, None)]);
     assert_eq!(store.users(&[]).await.expect("none"), vec![]);
+}
+
+pub async fn updating_a_user_replaces_its_names_and_avatar(store: &dyn Store) {
+    let original = user(1, Some("a@example.com"));
+    store.create_user(&original, Some("hash-a")).await.expect("create");
+    let changed = UserRecord {
+        username: "Renamed".to_owned(),
+        global_name: Some("Alice".to_owned()),
+        avatar: Some("0123456789abcdef0123456789abcdef".to_owned()),
+        ..original.clone()
+    };
+
+    assert!(store.update_user(&changed, &[event(900, "USER_UPDATE")]).await.expect("update"));
+
+    assert_eq!(store.user(id(1)).await.expect("read"), Some(changed.clone()));
+    let credentials = store.credentials_by_login("renamed").await.expect("login by new name");
+    assert_eq!(credentials, Some(Credentials { user: changed.clone(), password_hash: "hash-a".to_owned() }));
+    assert_eq!(store.credentials_by_login("user1").await.expect("old name"), None);
+
+    let cleared = UserRecord { global_name: None, avatar: None, ..changed };
+    assert!(store.update_user(&cleared, &[]).await.expect("clear"));
+    assert_eq!(store.user(id(1)).await.expect("read"), Some(cleared));
+}
+
+pub async fn updating_a_missing_user_returns_false_and_writes_no_events(store: &dyn Store) {
+    create_users(store, &[1]).await;
+
+    let missing = UserRecord { username: "ghost".to_owned(), ..user(2, None) };
+    assert!(!store.update_user(&missing, &[event(900, "NOPE")]).await.expect("update missing"));
+    assert!(store.update_user(&user(1, None), &[event(901, "USER_UPDATE")]).await.expect("update existing"));
+
+    assert_eq!(store.user(id(2)).await.expect("read"), None);
+    assert_eq!(pending_names(store).await, ["USER_UPDATE"]);
+}
+
+pub async fn renaming_a_user_to_a_taken_username_changes_nothing(store: &dyn Store) {
+    create_users(store, &[1, 2]).await;
+    let clash = UserRecord {
+        username: "USER1".to_owned(),
+        global_name: Some("Impostor".to_owned()),
+        avatar: Some("0123456789abcdef0123456789abcdef".to_owned()),
+        ..user(2, None)
+    };
+
+    let result = store.update_user(&clash, &[event(900, "NOPE")]).await;
+
+    assert!(matches!(result, Err(StoreError::Conflict("username"))), "{result:?}");
+    assert_eq!(store.user(id(2)).await.expect("read"), Some(user(2, None)));
+    assert_eq!(pending_names(store).await, Vec::<String>::new());
+    let own_name_in_other_case = UserRecord { username: "User2".to_owned(), ..user(2, None) };
+    assert!(store.update_user(&own_name_in_other_case, &[]).await.expect("a user may recase their own name"));
 }
 
 pub async fn a_refresh_token_rotates_only_once(store: &dyn Store) {

@@ -125,3 +125,23 @@ pub async fn deleting_a_channel_deletes_its_threads(store: &dyn Store) {
     assert_eq!(store.messages(id(1001), Page::Latest { limit: 10 }).await.unwrap(), []);
     assert_eq!(store.thread_members(id(1001)).await.unwrap(), []);
 }
+
+pub async fn threads_go_stale_after_their_auto_archive_period(store: &dyn Store) {
+    create_guild(store, 100, 1).await;
+    for n in [1001, 1002, 1003] {
+        store.create_thread(&thread(n, 101, 100, 1), None, None, &[]).await.unwrap();
+    }
+    // 1002's last message is from the snowflake epoch (2015), long after its creation at 1 000 s.
+    store.create_message(&message(2001, 1002, 1), &[]).await.unwrap();
+    let mut archived = read(store, 1003).await;
+    archived.thread.as_mut().unwrap().archived = true;
+    store.update_thread(&archived, &[]).await.unwrap();
+    let day_later = 1_000_000 + 1440 * 60_000;
+
+    let stale = |now: u64| async move { numbers(store.stale_threads(now, 10).await.unwrap().iter().map(|t| t.id)) };
+
+    assert_eq!(stale(day_later - 1).await, [0u64; 0]);
+    assert_eq!(stale(day_later).await, [1001]);
+    let epoch = accord_core::snowflake::DISCORD_EPOCH_MS;
+    assert_eq!(stale(epoch + 1440 * 60_000).await, [1001, 1002]);
+}

@@ -1,5 +1,5 @@
 //! The authorization matrix: every guild, channel, role, member, invite, message, reaction,
-//! pin, read-mark and search route, called by eight kinds of caller, each answer's status checked against a
+//! pin, read-mark, search and thread route, called by eight kinds of caller, each answer's status checked against a
 //! table. A failing cell is reported by route and actor; all cells run before the test fails.
 //!
 //! Targets a route changes (a channel, message, role, member, bot or invite) are made fresh
@@ -11,7 +11,7 @@ use std::cell::Cell;
 use accord_client::Client;
 use accord_testkit::permissions::{
     ADMINISTRATOR, KICK_MEMBERS, MANAGE_CHANNELS, MANAGE_GUILD, MANAGE_MESSAGES, MANAGE_NICKNAMES, MANAGE_ROLES,
-    VIEW_CHANNEL,
+    MANAGE_THREADS, VIEW_CHANNEL,
 };
 use accord_testkit::{TestGuild, TestServer, TestUser};
 use reqwest::Method;
@@ -179,6 +179,34 @@ const MESSAGING_ROUTES: &[Route] = &[
     route("GET", "/guilds/{g}/messages/search?content=hi", "", 0, [200, 200, 200, 200, 200, 404, 200, 401]),
 ];
 
+/// Thread routes; `{t}` is a public thread of the owner's in `{c}`.
+const THREAD_ROUTES: &[Route] = &[
+    route("POST", "/channels/{c}/threads", r#"{"name":"x","type":11}"#, 0, [201, 201, 201, 201, 404, 404, 201, 401]),
+    route("POST", "/channels/{c}/messages/{m}/threads", r#"{"name":"x"}"#, 0, [201, 201, 201, 201, 404, 404, 201, 401]),
+    route("GET", "/channels/{t}", "", 0, [200, 200, 200, 200, 404, 404, 200, 401]),
+    route("PATCH", "/channels/{t}", r#"{"locked":true}"#, MANAGE_THREADS, [200, 200, 200, 403, 404, 404, 403, 401]),
+    route("DELETE", "/channels/{t}", "", MANAGE_THREADS, [200, 200, 200, 403, 404, 404, 403, 401]),
+    route("POST", "/channels/{t}/messages", r#"{"content":"hi"}"#, 0, [200, 200, 200, 200, 404, 404, 200, 401]),
+    route("PUT", "/channels/{t}/thread-members/@me", "{}", 0, [204, 204, 204, 204, 404, 404, 204, 401]),
+    route("GET", "/channels/{t}/thread-members", "", 0, [200, 200, 200, 200, 404, 404, 200, 401]),
+    route(
+        "DELETE",
+        "/channels/{t}/thread-members/{owner}",
+        "",
+        MANAGE_THREADS,
+        [204, 204, 204, 403, 404, 404, 403, 401],
+    ),
+    route("GET", "/guilds/{g}/threads/active", "", 0, [200, 200, 200, 200, 200, 404, 200, 401]),
+    route("GET", "/channels/{c}/threads/archived/public", "", 0, [200, 200, 200, 200, 404, 404, 200, 401]),
+    route(
+        "GET",
+        "/channels/{c}/threads/archived/private",
+        "",
+        MANAGE_THREADS,
+        [200, 200, 200, 403, 404, 404, 403, 401],
+    ),
+];
+
 /// Routes that change the actors themselves (membership, the guild): each runs in a world of its own.
 const LEAVE: Route = route("DELETE", "/users/@me/guilds/{g}", "", 0, [400, 204, 204, 204, 204, 404, 204, 401]);
 const ACCEPT_INVITE: Route = route("POST", "/invites/{code}", "{}", 0, [200, 200, 200, 200, 200, 200, 403, 401]);
@@ -220,7 +248,7 @@ impl World {
         let owner = &self.guild.owner;
         let wants = |key: &str| template.contains(key);
         let has = |targets: &[(&str, String)], key: &str| targets.iter().any(|(k, _)| *k == key);
-        if (wants("{c}") || wants("{m}") || wants("{code}")) && !has(targets, "{c}") {
+        if (wants("{c}") || wants("{m}") || wants("{code}") || wants("{t}")) && !has(targets, "{c}") {
             let overwrite = json!([{ "id": self.denied.id, "type": 1, "deny": VIEW_CHANNEL.to_string() }]);
             let body = json!({ "name": "target", "permission_overwrites": overwrite });
             let channel = owner.api.post(&format!("/guilds/{}/channels", self.guild.id), body).await.unwrap();
@@ -230,6 +258,12 @@ impl World {
         let channel = targets.iter().find(|(k, _)| *k == "{c}").map(|(_, v)| v.clone());
         if wants("{m}") && !has(targets, "{m}") {
             targets.push(("{m}", owner.say(channel.as_deref().unwrap(), "target").await));
+        }
+        if wants("{t}") && !has(targets, "{t}") {
+            let path = format!("/channels/{}/threads", channel.as_deref().unwrap());
+            let thread = owner.api.post(&path, json!({ "name": "target", "type": 11 })).await.unwrap();
+            assert_eq!(thread.status, 201, "fresh thread: {}", thread.text);
+            targets.push(("{t}", thread.id()));
         }
         if wants("{code}") && !has(targets, "{code}") {
             let path = format!("/channels/{}/invites", channel.as_deref().unwrap());
@@ -321,6 +355,11 @@ async fn message_routes_answer_each_kind_of_caller_as_the_table_says() {
 #[tokio::test]
 async fn reaction_pin_read_mark_and_search_routes_answer_each_kind_of_caller_as_the_table_says() {
     check(MESSAGING_ROUTES).await;
+}
+
+#[tokio::test]
+async fn thread_routes_answer_each_kind_of_caller_as_the_table_says() {
+    check(THREAD_ROUTES).await;
 }
 
 #[tokio::test]

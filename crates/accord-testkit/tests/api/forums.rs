@@ -1,11 +1,9 @@
 //! Forum settings on the channel routes (tags and the defaults for new posts), and threads
 //! changed or deleted through `PATCH` and `DELETE /channels/{thread.id}`.
 
-use accord_testkit::permissions::VIEW_CHANNEL;
+use accord_testkit::permissions::{MANAGE_THREADS, VIEW_CHANNEL};
 use accord_testkit::{TestGuild, TestServer, TestUser, assert_error};
 use serde_json::{Value, json};
-
-const MANAGE_THREADS: u64 = 1 << 34;
 
 /// The owner creates a forum with this body (name and type added); returns the answer's body.
 async fn forum(guild: &TestGuild, settings: Value) -> Value {

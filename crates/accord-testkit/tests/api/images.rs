@@ -2,9 +2,8 @@
 //! content hash and served back at the site root (`/icons/{guild}/{hash}.png`).
 
 use accord_testkit::permissions::MANAGE_GUILD;
+use accord_testkit::uploads::data_uri;
 use accord_testkit::{TestGuild, TestServer, TestUser, assert_error};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 /// A complete, valid PNG of `width` x 1 opaque red pixels: signature, IHDR, one stored-deflate
@@ -53,10 +52,6 @@ fn adler32(bytes: &[u8]) -> u32 {
         (a, (b + a) % 65521)
     });
     (b << 16) | a
-}
-
-fn data_uri(declared: &str, bytes: &[u8]) -> String {
-    format!("data:{declared};base64,{}", STANDARD.encode(bytes))
 }
 
 fn guild_path(guild: &TestGuild) -> String {
@@ -204,4 +199,22 @@ async fn only_members_with_manage_guild_change_the_icon() {
     let after = by_manager.body["icon"].as_str().expect("icon hash");
     assert_ne!(after, before);
     assert_eq!(icon_of(&guild).await, after);
+}
+
+#[tokio::test]
+async fn an_icon_larger_than_the_general_body_limit_is_accepted() {
+    let server = TestServer::spawn().await;
+    let alice = server.user("alice").await;
+    let guild = server.guild(&alice).await;
+    // A valid image followed by 2 MiB of padding: over the edge's 1 MiB body limit, well under
+    // the 10 MiB icon limit.
+    let mut bytes = png(4);
+    bytes.resize(bytes.len() + 2 * 1024 * 1024, 0);
+
+    let answer = set_icon(&alice, &guild, json!(data_uri("image/png", &bytes))).await;
+
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let hash = answer.body["icon"].as_str().expect("an icon hash");
+    let served = reqwest::get(format!("{}/icons/{}/{hash}.png", server.url(), guild.id)).await.unwrap();
+    assert_eq!(served.bytes().await.unwrap().len(), bytes.len());
 }

@@ -4,6 +4,7 @@
 mod applications;
 mod auth;
 mod authorization;
+mod avatars;
 mod bad_input;
 mod bot_members;
 mod channels;

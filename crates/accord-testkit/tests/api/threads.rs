@@ -236,3 +236,40 @@ async fn thread_members_and_messages_need_an_open_visible_thread() {
         assert_error(&start(&alice, &guild.text, bad).await, 400, 50035);
     }
 }
+
+#[tokio::test]
+async fn idle_threads_archive_themselves_and_archived_ones_reopen_on_a_message() {
+    let server = TestServer::spawn().await;
+    let alice = server.user("alice").await;
+    let guild = server.guild(&alice).await;
+    let bob = server.member(&guild, "bob").await;
+    let hourly = start(&alice, &guild.text, json!({ "name": "hourly", "type": 11, "auto_archive_duration": 60 })).await;
+    let weekly =
+        start(&alice, &guild.text, json!({ "name": "weekly", "type": 11, "auto_archive_duration": 10080 })).await;
+    let (hourly, weekly) = (hourly.id(), weekly.id());
+    let mut events = server.events().await;
+    let in_two_hours = accord_core::time::now_ms() + 2 * 3600 * 1000;
+
+    let archived = accord_chat::threads::archiver::archive_idle(&server.ctx, in_two_hours).await.unwrap();
+
+    assert_eq!(archived, 1);
+    let update = events.expect("THREAD_UPDATE").await;
+    assert_eq!(update.data["id"], hourly.as_str());
+    assert_eq!(update.data["thread_metadata"]["archived"], true);
+    let read = |id: &str| {
+        let (api, path) = (bob.api.clone(), format!("/channels/{id}"));
+        async move { api.get(&path).await.unwrap().body }
+    };
+    assert_eq!(read(&weekly).await["thread_metadata"]["archived"], false);
+    let listed = bob.api.get(&format!("/channels/{}/threads/archived/public", guild.text)).await.unwrap();
+    assert_eq!(listed.body["threads"][0]["id"], hourly.as_str(), "{}", listed.text);
+    assert_eq!(listed.body["has_more"], false);
+
+    bob.say(&hourly, "back again").await;
+    assert_eq!(read(&hourly).await["thread_metadata"]["archived"], false, "a message reopens it");
+    let lock = json!({ "locked": true, "archived": true });
+    assert_eq!(alice.api.patch(&format!("/channels/{hourly}"), lock).await.unwrap().status, 200);
+    let refused = bob.api.post(&format!("/channels/{hourly}/messages"), json!({ "content": "hello?" })).await.unwrap();
+    assert_error(&refused, 400, 50083);
+    assert_eq!(read(&hourly).await["thread_metadata"]["locked"], true);
+}

@@ -24,16 +24,23 @@ fn ok(answer: accord_client::Answer) -> Value {
 
 /// A guild of `alice` with `bob`; returns its text channel.
 async fn channel_with_two(server: &TestServer) -> (TestUser, TestUser, String) {
+    let (alice, bob, guild) = guild_with_two(server).await;
+    (alice, bob, guild.text)
+}
+
+async fn guild_with_two(server: &TestServer) -> (TestUser, TestUser, accord_testkit::TestGuild) {
     let alice = server.user("alice").await;
     let guild = server.guild(&alice).await;
     let bob = server.member(&guild, "bob").await;
-    (alice, bob, guild.text)
+    (alice, bob, guild)
 }
 
 #[tokio::test]
 async fn rich_messages_and_their_reactions_parse() {
     let server = TestServer::spawn().await;
-    let (alice, bob, channel) = channel_with_two(&server).await;
+    let (alice, bob, guild) = guild_with_two(&server).await;
+    let channel = guild.text.clone();
+    let party = format!("party:{}", guild.emoji("party").await);
     let original = bob.say(&channel, "question").await;
     let payload = json!({
         "content": "answer",
@@ -45,7 +52,7 @@ async fn rich_messages_and_their_reactions_parse() {
     let message_id = sent["id"].as_str().unwrap().to_owned();
     let mut events = server.events().await;
     let base = format!("/channels/{channel}/messages/{message_id}/reactions");
-    for emoji in ["%F0%9F%91%8D", "party:123456789012345678"] {
+    for emoji in ["%F0%9F%91%8D", party.as_str()] {
         assert_eq!(bob.api.put(&format!("{base}/{emoji}/@me"), json!({})).await.unwrap().status, 204);
     }
     ok(alice.api.put(&format!("/channels/{channel}/pins/{message_id}"), json!({})).await.unwrap());
@@ -73,7 +80,7 @@ async fn rich_messages_and_their_reactions_parse() {
     }
 
     ok(bob.api.delete(&format!("{base}/%F0%9F%91%8D/@me")).await.unwrap());
-    ok(alice.api.delete(&format!("{base}/party:123456789012345678")).await.unwrap());
+    ok(alice.api.delete(&format!("{base}/{party}")).await.unwrap());
     bob.api.put(&format!("{base}/%F0%9F%91%8D/@me"), json!({})).await.unwrap();
     ok(alice.api.delete(&base).await.unwrap());
     parses::<ReactionRemove>("MESSAGE_REACTION_REMOVE", &events.expect("MESSAGE_REACTION_REMOVE").await.data);
@@ -154,4 +161,28 @@ async fn threads_forums_and_their_events_parse() {
     let post = ok(bob.api.post(&format!("/channels/{}/threads", forum["id"].as_str().unwrap()), post).await.unwrap());
     parses::<Channel>("a forum post", &post);
     parses::<Message>("a forum post's first message", &post["message"]);
+}
+
+#[tokio::test]
+async fn custom_emoji_and_their_events_parse() {
+    use twilight_model::gateway::payload::incoming::GuildEmojisUpdate;
+    use twilight_model::guild::Emoji;
+
+    let server = TestServer::spawn().await;
+    let (alice, _bob, channel) = channel_with_two(&server).await;
+    let guild =
+        ok(alice.api.get(&format!("/channels/{channel}")).await.unwrap())["guild_id"].as_str().unwrap().to_owned();
+    let mut events = server.events().await;
+    let image = accord_testkit::uploads::data_uri("image/png", &png(16, 16));
+
+    let emoji = ok(alice
+        .api
+        .post(&format!("/guilds/{guild}/emojis"), json!({ "name": "wave", "image": image }))
+        .await
+        .unwrap());
+
+    parses::<Emoji>("POST emoji", &emoji);
+    parses::<GuildEmojisUpdate>("GUILD_EMOJIS_UPDATE", &events.expect("GUILD_EMOJIS_UPDATE").await.data);
+    let guild_object = ok(alice.api.get(&format!("/guilds/{guild}")).await.unwrap());
+    parses::<twilight_model::guild::Guild>("a guild with emoji", &guild_object);
 }

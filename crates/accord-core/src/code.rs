@@ -55,6 +55,7 @@ codes! {
     UNKNOWN_ROLE = 10011, 404, "unknown_role", "Unknown Role";
     UNKNOWN_USER = 10013, 404, "unknown_user", "Unknown User";
     UNKNOWN_EMOJI = 10014, 400, "unknown_emoji", "Unknown Emoji";
+    EMOJI_NOT_FOUND = 10014, 404, "emoji_not_found", "Unknown Emoji";
     BOTS_CANNOT_USE = 20001, 403, "bots_cannot_use", "Bots cannot use this endpoint";
     SLOWMODE = 20016, 429, "slowmode", "This action cannot be performed due to slowmode rate limit.";
     MAX_GUILDS = 30001, 400, "max_guilds", "Maximum number of guilds reached (100)";
@@ -62,6 +63,7 @@ codes! {
     MAX_ROLES = 30005, 400, "max_roles", "Maximum number of guild roles reached (250)";
     MAX_CHANNELS = 30013, 400, "max_channels", "Maximum number of guild channels reached (500)";
     MAX_REACTIONS = 30010, 400, "max_reactions", "Maximum number of reactions reached (20)";
+    MAX_EMOJIS = 30008, 400, "max_emojis", "Maximum number of emojis reached";
     MAX_INVITES = 30016, 400, "max_invites", "Maximum number of invites reached (1000)";
     UNAUTHORIZED = 40001, 401, "unauthorized", "401: Unauthorized";
     INVALID_CREDENTIALS = 40001, 401, "invalid_credentials", "Login or password is invalid.";

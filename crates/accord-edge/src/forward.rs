@@ -208,20 +208,36 @@ fn unavailable(status: StatusCode) -> Response {
     response
 }
 
-/// The edge's fallback under the API roots: a route of a service this process does not run
-/// goes to an instance that does; anything else is Discord's 404.
 /// Forwards the media service's top-level paths (`/attachments/...`, `/icons/...`,
 /// `/avatars/...`), for an edge that does not run it.
-pub fn media_router(forwarder: Arc<Forwarder>) -> axum::Router {
+pub fn media_router(forwarder: Arc<Forwarder>, max_body_bytes: usize) -> axum::Router {
     let mut router = axum::Router::new();
     for root in crate::route::MEDIA_ROOTS {
         let forwarder = forwarder.clone();
-        router = router.route(&format!("{root}{{*rest}}"), axum::routing::any(move |r| fallback(forwarder, r)));
+        let handler = move |r| fallback(forwarder, max_body_bytes, r);
+        router = router.route(&format!("{root}{{*rest}}"), axum::routing::any(handler));
     }
     router
 }
 
-pub async fn fallback(forwarder: Arc<Forwarder>, request: Request) -> Response {
+/// The most body the edge reads for a forwarded request: the general limit, or more for the
+/// routes that take uploads (message files, icons and avatars as data URIs), which their
+/// services check in detail.
+pub fn body_limit(method: &axum::http::Method, path: &str, general: usize) -> usize {
+    let rest = crate::route::API_ROOTS.iter().find_map(|root| path.strip_prefix(root)).unwrap_or(path);
+    let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+    let upload = match (method.as_str(), segments.as_slice()) {
+        ("POST", ["channels", _, "messages"]) => accord_media::upload::envelope(&accord_media::UploadLimits::default()),
+        ("PATCH", ["users", "@me"] | ["guilds", _]) => accord_media::MAX_IMAGE_BODY_BYTES,
+        _ => 0,
+    };
+    general.max(upload)
+}
+
+/// The edge's fallback under the API roots: a route of a service this process does not run
+/// goes to an instance that does; anything else is Discord's 404. The body is read whole (a
+/// retry needs it again), up to [`body_limit`]: 413 past it.
+pub async fn fallback(forwarder: Arc<Forwarder>, max_body_bytes: usize, request: Request) -> Response {
     let (mut parts, body) = request.into_parts();
     // Under a nested API root the URI has lost its prefix; the upstream needs all of it.
     if let Some(OriginalUri(original)) = parts.extensions.get::<OriginalUri>() {
@@ -230,9 +246,32 @@ pub async fn fallback(forwarder: Arc<Forwarder>, request: Request) -> Response {
     let Some(service) = service_of(parts.uri.path()) else {
         return ApiError::new(&code::NOT_FOUND).into_response();
     };
-    // Bodies are already capped by the edge's limit; retries need the bytes again.
-    let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+    let limit = body_limit(&parts.method, parts.uri.path(), max_body_bytes);
+    let Ok(body) = axum::body::to_bytes(body, limit).await else {
         return ApiError::new(&code::PAYLOAD_TOO_LARGE).into_response();
     };
     forwarder.forward(service, Request::from_parts(parts, Body::empty()), body).await
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Method;
+
+    use super::body_limit;
+
+    #[test]
+    fn upload_routes_may_carry_more_than_the_general_limit_and_nothing_else_does() {
+        let general = 1024 * 1024;
+        assert!(body_limit(&Method::POST, "/api/v10/channels/1/messages", general) > 50 * 1024 * 1024);
+        assert!(body_limit(&Method::PATCH, "/api/v10/users/@me", general) > 10 * 1024 * 1024);
+        assert!(body_limit(&Method::PATCH, "/api/guilds/1", general) > 10 * 1024 * 1024);
+        for (method, path) in [
+            (Method::PATCH, "/api/v10/channels/1/messages/2"),
+            (Method::POST, "/api/v10/channels/1/messages/2/reactions"),
+            (Method::POST, "/api/v10/guilds/1/channels"),
+            (Method::GET, "/attachments/1/2/a.png"),
+        ] {
+            assert_eq!(body_limit(&method, path, general), general, "{method} {path}");
+        }
+    }
 }

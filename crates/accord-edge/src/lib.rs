@@ -52,7 +52,8 @@ pub fn app(
     let mut api = api.method_not_allowed_fallback(|| async { ApiError::new(&code::METHOD_NOT_ALLOWED) });
     if let Role::Public { forwarder } = &role {
         if let Some(forwarder) = forwarder.clone() {
-            api = api.fallback(move |request| forward::fallback(forwarder.clone(), request));
+            let max_body_bytes = config.max_body_bytes;
+            api = api.fallback(move |request| forward::fallback(forwarder.clone(), max_body_bytes, request));
         }
         let limiter = Arc::new(rate_limit::AuthLimiter::new(config.auth_attempts_per_minute, ctx.kv.clone()));
         api = api.layer(middleware::from_fn_with_state(limiter, rate_limit::limit_auth_attempts));

@@ -64,7 +64,7 @@ impl FromStr for Service {
 pub const API_ROOTS: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
 
 /// Top-level paths the media service serves files under.
-pub const MEDIA_ROOTS: [&str; 3] = ["/attachments/", "/icons/", "/avatars/"];
+pub const MEDIA_ROOTS: [&str; 4] = ["/attachments/", "/icons/", "/avatars/", "/emojis/"];
 
 /// The service that answers `path` (a full request path), if any.
 pub fn service_of(path: &str) -> Option<Service> {
@@ -134,6 +134,7 @@ mod tests {
             ("/attachments/1/2/a.png", Service::Media),
             ("/avatars/1/0123456789abcdef0123456789abcdef.png", Service::Media),
             ("/icons/1/0123456789abcdef0123456789abcdef.png", Service::Media),
+            ("/emojis/1.png", Service::Media),
             ("/api/v10/gateway/bot", Service::Gateway),
             ("/gateway/", Service::Gateway),
             ("/", Service::Gateway),

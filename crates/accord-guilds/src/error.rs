@@ -37,6 +37,10 @@ pub enum GuildError {
     BotsCannotUse,
     #[error("the thread is archived")]
     ThreadArchived,
+    #[error("unknown emoji")]
+    UnknownEmoji,
+    #[error("too many emoji")]
+    MaxEmojis,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -59,6 +63,8 @@ impl ErrorCode for GuildError {
             Self::MaxGuilds => &code::MAX_GUILDS,
             Self::OwnerCannotLeave => &code::OWNER_CANNOT_LEAVE,
             Self::BotsCannotUse => &code::BOTS_CANNOT_USE,
+            Self::UnknownEmoji => &code::EMOJI_NOT_FOUND,
+            Self::MaxEmojis => &code::MAX_EMOJIS,
             Self::ThreadArchived => &code::THREAD_ARCHIVED,
             Self::Store(e) => e.code(),
         }

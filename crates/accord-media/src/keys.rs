@@ -1,5 +1,6 @@
 //! Where each kind of media lives in blob storage. The layout mirrors the public URLs
-//! (`/attachments/{channel}/{attachment}/{filename}`, `/icons/{guild}/{hash}.png`, ...), so
+//! (`/attachments/{channel}/{attachment}/{filename}`, `/icons/{guild}/{hash}.png`,
+//! `/emojis/{id}.png`, ...), so
 //! serving is a lookup with no index.
 
 use accord_blobs::BlobKey;
@@ -20,6 +21,11 @@ pub fn icon(guild: Snowflake, hash: &str) -> BlobKey {
 /// `avatars/{user}/{hash}`: a user avatar, by its [`image_hash`](crate::image_hash).
 pub fn avatar(user: Snowflake, hash: &str) -> BlobKey {
     key(format!("avatars/{user}/{}", sanitize(hash)))
+}
+
+/// `emojis/{id}`: a guild's custom emoji, by its id.
+pub fn emoji(id: Snowflake) -> BlobKey {
+    key(format!("emojis/{id}"))
 }
 
 /// Every key above is a fixed prefix, decimal ids and one sanitized segment (non-empty, no

@@ -27,13 +27,15 @@ const CACHE: &str = "public, max-age=31536000, immutable";
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 
 /// `GET` (and `HEAD`) `/attachments/{channel_id}/{attachment_id}/{filename}`,
-/// `/icons/{guild_id}/{hash}.{ext}` and `/avatars/{user_id}/{hash}.{ext}`. Anything that does
+/// `/icons/{guild_id}/{hash}.{ext}`, `/avatars/{user_id}/{hash}.{ext}` and
+/// `/emojis/{emoji_id}.{ext}`. Anything that does
 /// not name a stored blob exactly is 404; blob storage down is 503.
 pub fn router(blobs: BlobHandle) -> Router {
     Router::new()
         .route("/attachments/{channel_id}/{attachment_id}/{filename}", get(attachment))
         .route("/icons/{guild_id}/{file}", get(icon))
         .route("/avatars/{user_id}/{file}", get(avatar))
+        .route("/emojis/{file}", get(emoji))
         .with_state(blobs)
 }
 
@@ -71,6 +73,20 @@ async fn avatar(
 ) -> Result<Response, ApiError> {
     let (user, hash, file) = hashed_image(path)?;
     serve(&*blobs, &keys::avatar(user, hash.as_str()), &file).await
+}
+
+/// `GET /emojis/{emoji_id}.{ext}`
+async fn emoji(
+    State(blobs): State<BlobHandle>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Ok(Path(file)) = path else { return Err(not_found()) };
+    let (id, ext) = file.split_once('.').ok_or_else(not_found)?;
+    let id = id.parse::<Snowflake>().map_err(|_| not_found())?;
+    if !IMAGE_EXTENSIONS.contains(&ext) {
+        return Err(not_found());
+    }
+    serve(&*blobs, &keys::emoji(id), &file).await
 }
 
 /// The owner id, the 32-hex hash and the requested file name of an icon or avatar URL.

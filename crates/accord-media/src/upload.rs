@@ -97,7 +97,7 @@ impl MessageBody {
 }
 
 /// The most a whole multipart body may be: every file, the payload and some slack.
-fn envelope(limits: &UploadLimits) -> usize {
+pub fn envelope(limits: &UploadLimits) -> usize {
     let bytes =
         limits.max_message_bytes.saturating_add(limits.max_payload_json_bytes as u64).saturating_add(ENVELOPE_SLACK);
     usize::try_from(bytes).unwrap_or(usize::MAX)

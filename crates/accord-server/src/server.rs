@@ -109,7 +109,8 @@ impl Server {
                 top_level = top_level.merge(accord_edge::forward::websocket::router(forwarder.clone()));
             }
             if let (Some(forwarder), false) = (&forwarder, services.contains(&Service::Media)) {
-                top_level = top_level.merge(accord_edge::forward::media_router(forwarder.clone()));
+                let limit = config.edge.max_body_bytes;
+                top_level = top_level.merge(accord_edge::forward::media_router(forwarder.clone(), limit));
             }
             Role::Public { forwarder }
         } else {

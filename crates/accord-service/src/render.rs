@@ -150,6 +150,19 @@ pub fn channel(c: &ChannelRecord) -> Channel {
     }
 }
 
+/// A custom emoji object.
+pub fn emoji(e: &accord_store::EmojiRecord) -> serde_json::Value {
+    serde_json::json!({
+        "id": e.id,
+        "name": e.name,
+        "roles": e.roles,
+        "require_colons": true,
+        "managed": false,
+        "animated": e.animated,
+        "available": e.available,
+    })
+}
+
 /// A thread member object.
 pub fn thread_member(m: &accord_store::ThreadMemberRecord) -> ThreadMember {
     ThreadMember {

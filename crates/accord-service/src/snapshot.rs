@@ -23,11 +23,13 @@ pub async fn guild_create(
 ) -> StoreResult<GuildCreate> {
     let member_count = ctx.store.member_count(guild.id).await?.max(1);
     let threads = visible_threads(ctx, guild, roles, channels, member).await?;
+    let mut rendered = render::guild(guild, roles);
+    rendered.emojis = ctx.store.guild_emojis(guild.id).await?.iter().map(render::emoji).collect();
     let members = std::iter::once(render::member(member, Some(user)))
         .chain(others.iter().filter(|(m, _)| m.user_id != member.user_id).map(|(m, u)| render::member(m, Some(u))))
         .collect();
     Ok(GuildCreate {
-        guild: render::guild(guild, roles),
+        guild: rendered,
         joined_at: format_timestamp(member.joined_ms),
         large: member_count > 250,
         unavailable: false,

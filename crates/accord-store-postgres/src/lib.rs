@@ -13,7 +13,7 @@
 //!
 //! - `lib.rs`: connecting (pool, fail-fast timeouts, migrations).
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
-//!   `invites`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`, `outbox`,
+//!   `invites`, `emojis`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`, `outbox`,
 //!   `health`.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows written inside a
 //!   transaction), `codec` (ids, bit sets and id lists to and from SQL values).
@@ -23,6 +23,7 @@
 mod accounts;
 mod channels;
 mod codec;
+mod emojis;
 mod error;
 mod events;
 mod guilds;
@@ -61,6 +62,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", include_str!("../migrations/0001_initial.sql")),
     (2, "messaging", include_str!("../migrations/0002_messaging.sql")),
     (3, "threads", include_str!("../migrations/0003_threads.sql")),
+    (4, "emojis", include_str!("../migrations/0004_emojis.sql")),
 ];
 
 /// A write transaction on the store's database.

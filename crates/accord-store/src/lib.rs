@@ -14,6 +14,7 @@ pub mod channels;
 pub mod codec;
 #[cfg(feature = "contract")]
 pub mod contract;
+pub mod emojis;
 pub mod error;
 pub mod guilds;
 pub mod invites;
@@ -31,6 +32,7 @@ use std::sync::Arc;
 
 pub use accounts::AccountStore;
 pub use channels::ChannelStore;
+pub use emojis::EmojiStore;
 pub use error::StoreError;
 pub use guilds::GuildStore;
 pub use invites::{AcceptInvite, InviteStore};
@@ -71,6 +73,7 @@ pub trait Store:
     + ReadStateStore
     + SearchStore
     + ThreadStore
+    + EmojiStore
     + OutboxStore
     + HealthStore
     + Send
@@ -91,6 +94,7 @@ impl<T> Store for T where
         + ReadStateStore
         + SearchStore
         + ThreadStore
+        + EmojiStore
         + OutboxStore
         + HealthStore
         + Send

@@ -168,6 +168,20 @@ pub struct ForumTag {
     pub emoji_name: Option<String>,
 }
 
+/// A guild's custom emoji; its image is in the blob store under its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmojiRecord {
+    pub id: Snowflake,
+    pub guild_id: Snowflake,
+    /// 2..=32 of ASCII letters, digits and `_`.
+    pub name: String,
+    pub creator_id: Option<Snowflake>,
+    pub animated: bool,
+    pub available: bool,
+    /// Roles allowed to use it; empty for everyone.
+    pub roles: Vec<Snowflake>,
+}
+
 /// A user in a thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThreadMemberRecord {

@@ -344,6 +344,15 @@ impl TestGuild {
         assert_eq!(answer.status, 204, "kick: {}", answer.text);
     }
 
+    /// The owner creates a custom emoji named `name`; returns its id.
+    pub async fn emoji(&self, name: &str) -> String {
+        let image = uploads::data_uri("image/png", &uploads::png(16, 16));
+        let path = format!("/guilds/{}/emojis", self.id);
+        let answer = self.owner.api.post(&path, json!({ "name": name, "image": image })).await.expect("emoji");
+        assert_eq!(answer.status, 201, "create emoji: {}", answer.text);
+        answer.id()
+    }
+
     /// The owner adds `bot` to the guild.
     pub async fn add_bot(&self, bot: &TestUser) {
         let path = format!("/guilds/{}/members/{}", self.id, bot.id);

@@ -34,6 +34,14 @@ async fn readable_message(
     Ok((access, message))
 }
 
+/// A custom emoji must be one of the guild's (its stored name and animation win); Unicode
+/// emoji were checked when parsed.
+async fn known(ctx: &ServiceContext, access: &ChannelAccess, emoji: ReactionEmoji) -> ApiResult<ReactionEmoji> {
+    let Some(id) = emoji.id else { return Ok(emoji) };
+    let custom = ctx.store.emoji(access.guild.guild.id, id).await?.ok_or(ChatError::UnknownEmoji)?;
+    Ok(ReactionEmoji { id: Some(id), name: custom.name, animated: custom.animated })
+}
+
 fn emoji_json(emoji: &ReactionEmoji) -> serde_json::Value {
     json!({ "id": emoji.id, "name": emoji.name, "animated": emoji.animated })
 }
@@ -45,7 +53,7 @@ pub async fn add(
     Path((channel_id, message_id, emoji)): Path<(Snowflake, Snowflake, String)>,
 ) -> ApiResult<StatusCode> {
     let (access, message) = readable_message(&ctx, caller.user_id, channel_id, message_id).await?;
-    let emoji = emoji::parse(&emoji)?;
+    let emoji = known(&ctx, &access, emoji::parse(&emoji)?).await?;
     let key = emoji.key();
     let existing = ctx.store.reactions(channel_id, &[message_id], caller.user_id).await?;
     let joins = existing.iter().any(|r| r.emoji.key() == key);

@@ -116,6 +116,7 @@ pub async fn get(
 ) -> ApiResult<axum::Json<Guild>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
     let mut guild = render::guild(&access.guild, &access.roles);
+    guild.emojis = ctx.store.guild_emojis(guild_id).await?.iter().map(render::emoji).collect();
     if query.with_counts == Some(true) {
         guild.approximate_member_count = Some(ctx.store.member_count(guild_id).await?);
     }

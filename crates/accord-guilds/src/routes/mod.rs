@@ -1,6 +1,7 @@
 //! The guilds service's routes.
 
 mod channels;
+mod emojis;
 mod forums;
 mod guilds;
 mod invites;
@@ -42,6 +43,11 @@ pub fn router() -> Router<ServiceContext> {
             put(members::add_role).delete(members::remove_role),
         )
         .route("/guilds/{guild_id}/invites", get(invites::list_for_guild))
+        .route(
+            "/guilds/{guild_id}/emojis",
+            get(emojis::list).post(emojis::create.layer(DefaultBodyLimit::max(accord_media::MAX_IMAGE_BODY_BYTES))),
+        )
+        .route("/guilds/{guild_id}/emojis/{emoji_id}", get(emojis::get).patch(emojis::modify).delete(emojis::delete))
         .route("/channels/{channel_id}/invites", get(invites::list_for_channel).post(invites::create))
         .route("/invites/{code}", get(invites::get).post(invites::accept).delete(invites::delete))
 }

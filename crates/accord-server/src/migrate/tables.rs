@@ -157,6 +157,20 @@ pub const TABLES: &[Table] = &[
         order_by: "id",
         identity: None,
     },
+    Table {
+        name: "guild_emojis",
+        columns: &[
+            col("id", BigInt),
+            col("guild_id", BigInt),
+            col("name", Text),
+            col("creator_id", BigInt),
+            col("animated", Boolean),
+            col("available", Boolean),
+            col("roles", IdList),
+        ],
+        order_by: "id",
+        identity: None,
+    },
     // `parent_id` points into the same table; PostgreSQL checks it at commit.
     Table {
         name: "channels",

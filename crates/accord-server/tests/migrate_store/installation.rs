@@ -11,6 +11,7 @@ use accord_core::{Snowflake, SnowflakeGenerator};
 use accord_server::{Config, Server};
 use accord_store::{EventDraft, MessageRecord, MessageStore, OutboxStore};
 use accord_store_sqlite::SqliteStore;
+use base64::Engine as _;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -163,9 +164,16 @@ impl Installation {
         let bot = api.authorized(format!("Bot {bot_token}"));
         ok(bot.post(&messages, json!({ "content": "beep" })).await.unwrap(), "the bot speaks");
 
+        // A custom emoji (a PNG header is all an image needs here).
+        let png = [&b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR"[..], &[0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]].concat();
+        let image = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&png));
+        let emoji = json!({ "name": "migrating", "image": image });
+        let emoji = ok(alice.post(&format!("/guilds/{guild_id}/emojis"), emoji).await.unwrap(), "emoji");
+        let party = format!("migrating:{}", emoji.id());
+
         // Reactions, a pin and a read mark.
         let hello_id = hello.id();
-        for (who, emoji) in [(&bob, "%F0%9F%91%8D"), (&alice, "%F0%9F%91%8D"), (&alice, "party:123456789012345678")] {
+        for (who, emoji) in [(&bob, "%F0%9F%91%8D"), (&alice, "%F0%9F%91%8D"), (&alice, party.as_str())] {
             ok(who.put(&format!("{messages}/{hello_id}/reactions/{emoji}/@me"), json!({})).await.unwrap(), "reacts");
         }
         ok(alice.put(&format!("/channels/{text_id}/pins/{hello_id}"), json!({})).await.unwrap(), "pins");

@@ -98,3 +98,38 @@ pub async fn deleting_a_missing_guild_returns_false(store: &dyn Store) {
     assert!(!store.delete_guild(id(999), &[event(904, "GUILD_DELETE")]).await.expect("delete unknown"));
     assert_eq!(pending_names(store).await, ["GUILD_CREATE"]);
 }
+
+pub async fn custom_emoji_belong_to_their_guild(store: &dyn Store) {
+    use crate::EmojiRecord;
+    create_guild(store, 100, 1).await;
+    create_guild(store, 200, 1).await;
+    let party = EmojiRecord {
+        id: id(501),
+        guild_id: id(100),
+        name: "party".into(),
+        creator_id: Some(id(1)),
+        animated: true,
+        available: true,
+        roles: vec![id(7), id(6)],
+    };
+    let wave = EmojiRecord { id: id(502), name: "wave".into(), animated: false, roles: vec![], ..party.clone() };
+    store.create_emoji(&wave, &[]).await.unwrap();
+    store.create_emoji(&party, &[event(900, "GUILD_EMOJIS_UPDATE")]).await.unwrap();
+
+    assert_eq!(store.guild_emojis(id(100)).await.unwrap(), [party.clone(), wave.clone()]);
+    assert_eq!(store.emoji(id(200), id(501)).await.unwrap(), None, "another guild's");
+    let renamed = EmojiRecord { name: "fiesta".into(), roles: vec![], ..party.clone() };
+    assert!(store.update_emoji(&renamed, &[event(901, "GUILD_EMOJIS_UPDATE")]).await.unwrap());
+    assert!(
+        !store.update_emoji(&EmojiRecord { guild_id: id(200), ..renamed.clone() }, &[event(902, "X")]).await.unwrap()
+    );
+    assert_eq!(store.emoji(id(100), id(501)).await.unwrap(), Some(renamed));
+    assert!(!store.delete_emoji(id(200), id(501), &[event(903, "X")]).await.unwrap());
+    assert!(store.delete_emoji(id(100), id(501), &[event(904, "GUILD_EMOJIS_UPDATE")]).await.unwrap());
+    assert_eq!(store.guild_emojis(id(100)).await.unwrap(), [wave]);
+    store.delete_guild(id(100), &[]).await.unwrap();
+    assert_eq!(store.guild_emojis(id(100)).await.unwrap(), []);
+    let names = pending_names(store).await;
+    assert_eq!(names.iter().filter(|n| *n == "GUILD_EMOJIS_UPDATE").count(), 3);
+    assert!(!names.contains(&"X".to_owned()));
+}

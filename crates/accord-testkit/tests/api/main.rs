@@ -8,6 +8,7 @@ mod avatars;
 mod bad_input;
 mod bot_members;
 mod channels;
+mod emojis;
 mod events;
 mod forums;
 mod gateway;

@@ -18,7 +18,8 @@ async fn reactions_count_per_emoji_with_me_for_the_viewer() {
     assert_eq!(react(&bob, &guild.text, &message, "👍").await, 204);
     assert_eq!(react(&bob, &guild.text, &message, "👍").await, 204, "again: no change");
     assert_eq!(react(alice, &guild.text, &message, "👍").await, 204);
-    assert_eq!(react(alice, &guild.text, &message, "party_parrot:123456789012345678").await, 204);
+    let parrot = guild.emoji("party_parrot").await;
+    assert_eq!(react(alice, &guild.text, &message, &format!("party_parrot:{parrot}")).await, 204);
 
     let added = events.expect("MESSAGE_REACTION_ADD").await;
     assert_eq!(added.data["user_id"], bob.id.as_str());
@@ -33,7 +34,7 @@ async fn reactions_count_per_emoji_with_me_for_the_viewer() {
     assert_eq!(reactions[0]["emoji"]["name"], "👍");
     assert_eq!(reactions[1]["count"], 1);
     assert_eq!(reactions[1]["me"], false);
-    assert_eq!(reactions[1]["emoji"], json!({ "id": "123456789012345678", "name": "party_parrot" }));
+    assert_eq!(reactions[1]["emoji"], json!({ "id": parrot, "name": "party_parrot" }));
     let history = alice.api.get(&format!("/channels/{}/messages", guild.text)).await.unwrap();
     assert_eq!(history.body[0]["reactions"][1]["me"], true, "pages carry reactions too");
 

@@ -1,0 +1,98 @@
+//! [`EmojiStore`] on SQLite.
+
+use accord_core::Snowflake;
+use accord_store::{EmojiRecord, EmojiStore, EventDraft, StoreResult};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::codec::{RowExt, ids_json, opt_id};
+use crate::error::db;
+use crate::{SqliteStore, events};
+
+#[async_trait::async_trait]
+impl EmojiStore for SqliteStore {
+    async fn create_emoji(&self, emoji: &EmojiRecord, events: &[EventDraft]) -> StoreResult<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO guild_emojis (id, guild_id, name, creator_id, animated, available, roles) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(emoji.id.as_i64())
+        .bind(emoji.guild_id.as_i64())
+        .bind(&emoji.name)
+        .bind(opt_id(emoji.creator_id))
+        .bind(emoji.animated)
+        .bind(emoji.available)
+        .bind(ids_json(&emoji.roles))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)
+    }
+
+    async fn guild_emojis(&self, guild_id: Snowflake) -> StoreResult<Vec<EmojiRecord>> {
+        let rows = sqlx::query("SELECT * FROM guild_emojis WHERE guild_id = $1 ORDER BY id")
+            .bind(guild_id.as_i64())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        rows.iter().map(emoji_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
+    async fn emoji(&self, guild_id: Snowflake, id: Snowflake) -> StoreResult<Option<EmojiRecord>> {
+        let row = sqlx::query("SELECT * FROM guild_emojis WHERE guild_id = $1 AND id = $2")
+            .bind(guild_id.as_i64())
+            .bind(id.as_i64())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(emoji_from).transpose().map_err(db)
+    }
+
+    async fn update_emoji(&self, emoji: &EmojiRecord, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let updated = sqlx::query("UPDATE guild_emojis SET name = $3, roles = $4 WHERE guild_id = $1 AND id = $2")
+            .bind(emoji.guild_id.as_i64())
+            .bind(emoji.id.as_i64())
+            .bind(&emoji.name)
+            .bind(ids_json(&emoji.roles))
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if updated.rows_affected() == 0 {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+
+    async fn delete_emoji(&self, guild_id: Snowflake, id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
+        let mut tx = self.write().await?;
+        let deleted = sqlx::query("DELETE FROM guild_emojis WHERE guild_id = $1 AND id = $2")
+            .bind(guild_id.as_i64())
+            .bind(id.as_i64())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        events::write(&mut tx, events).await.map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
+    }
+}
+
+fn emoji_from(row: &SqliteRow) -> sqlx::Result<EmojiRecord> {
+    Ok(EmojiRecord {
+        id: row.id("id")?,
+        guild_id: row.id("guild_id")?,
+        name: row.try_get("name")?,
+        creator_id: row.opt_id("creator_id")?,
+        animated: row.try_get("animated")?,
+        available: row.try_get("available")?,
+        roles: row.ids("roles")?,
+    })
+}

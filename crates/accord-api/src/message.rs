@@ -60,6 +60,9 @@ pub struct Message {
     /// For replies: the message replied to, or null if it was deleted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_message: Option<Option<Box<Message>>>,
+    /// The thread started from this message, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread: Option<Box<crate::channel::Channel>>,
 }
 
 /// A file attached to a message.

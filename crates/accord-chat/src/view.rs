@@ -1,11 +1,14 @@
 //! Messages as REST returns them: each with its author, mentioned users, reactions (with `me`
-//! for the viewer) and, for replies, the message replied to — all fetched per page, not per
-//! message, where the store allows.
+//! for the viewer), for replies the message replied to, and the thread it started — fetched
+//! per page, not per message, where the store allows.
 
 use accord_api::message::Message;
 use accord_core::Snowflake;
 use accord_service::{ServiceContext, render};
 use accord_store::{MessageRecord, Store, StoreResult, UserRecord};
+
+/// Discord's message flag for a message that started a thread (whose id is the message's).
+const HAS_THREAD: u64 = 1 << 5;
 
 /// Renders a page of messages of one channel, in the given order.
 pub async fn messages(ctx: &ServiceContext, records: &[MessageRecord], viewer: Snowflake) -> StoreResult<Vec<Message>> {
@@ -26,10 +29,17 @@ pub async fn messages(ctx: &ServiceContext, records: &[MessageRecord], viewer: S
         }
         None => Vec::new(),
     };
+    let mut threads = Vec::new();
+    for record in records.iter().filter(|m| m.flags & HAS_THREAD != 0) {
+        if let Some(thread) = ctx.store.channel(record.id).await? {
+            threads.push(thread);
+        }
+    }
     Ok(records
         .iter()
         .map(|record| {
             let mut message = render::message(record, &users, &reactions, &ctx.public_url);
+            message.thread = threads.iter().find(|t| t.id == record.id).map(|t| Box::new(render::channel(t)));
             if let Some(reference) = record.reference {
                 let original = referenced.iter().find(|m| m.id == reference.message_id);
                 message.referenced_message = Some(original.map(|original| {

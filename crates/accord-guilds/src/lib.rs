@@ -2,11 +2,13 @@
 //! included; threads are changed and deleted through the channel routes), roles, members and
 //! invites. Every change commits with its Discord event in the same transaction.
 //!
-//! Parts: [`error`], [`events`] (event payloads), [`validate`] (field rules), [`routes`].
+//! Parts: [`error`], [`events`] (event payloads), [`thread_sync`] (THREAD_LIST_SYNC on gained
+//! access), [`validate`] (field rules), [`routes`].
 
 pub mod error;
 pub mod events;
 pub mod routes;
+pub mod thread_sync;
 pub mod validate;
 
 use accord_service::ServiceContext;

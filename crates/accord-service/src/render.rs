@@ -257,6 +257,7 @@ pub fn message(m: &MessageRecord, users: &[UserRecord], reactions: &[ReactionCou
             guild_id: r.guild_id,
         }),
         referenced_message: None,
+        thread: None,
     }
 }
 

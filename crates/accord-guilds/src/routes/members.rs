@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::error::{GuildError, invalid};
+use crate::thread_sync;
 use crate::{events, validate};
 
 /// The longest timeout Discord allows: 28 days.
@@ -142,10 +143,12 @@ async fn modify_member(
 ) -> ApiResult<axum::Json<Member>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller).await?;
     let mut member = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
+    let before = member.clone();
     apply(&access, &mut member, body, user_id == caller)?;
     let user = user_of(ctx, user_id).await?;
-    let event = events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user);
-    ctx.store.update_member(&member, &[event]).await?;
+    let mut events = vec![events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user)];
+    events.extend(thread_sync::on_roles_changed(ctx, &access, &before, &member).await?);
+    ctx.store.update_member(&member, &events).await?;
     ctx.events_committed();
     Ok(axum::Json(render::member(&member, Some(&user))))
 }
@@ -192,6 +195,7 @@ async fn change_role(
         return Err(GuildError::MissingPermissions.into());
     }
     let mut member = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
+    let before = member.clone();
     let had = member.roles.contains(&role_id);
     if had == add {
         return Ok(StatusCode::NO_CONTENT);
@@ -202,8 +206,9 @@ async fn change_role(
         member.roles.retain(|r| *r != role_id);
     }
     let user = user_of(ctx, user_id).await?;
-    let event = events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user);
-    ctx.store.update_member(&member, &[event]).await?;
+    let mut events = vec![events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user)];
+    events.extend(thread_sync::on_roles_changed(ctx, &access, &before, &member).await?);
+    ctx.store.update_member(&member, &events).await?;
     ctx.events_committed();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -46,6 +46,7 @@ async fn a_thread_started_from_a_message_shares_its_id_and_counts_its_messages()
     assert_eq!(event.channel_id.as_deref(), Some(guild.text.as_str()), "gated by the parent");
     let source = alice.api.get(&format!("/channels/{}/messages/{message}", guild.text)).await.unwrap();
     assert_eq!(source.body["flags"].as_u64().unwrap() & (1 << 5), 1 << 5, "HAS_THREAD");
+    assert_eq!(source.body["thread"]["id"], message.as_str(), "the message carries its thread");
     assert_error(&alice.api.post(&path, json!({ "name": "again" })).await.unwrap(), 400, 160004);
     let voice_path = format!("/channels/{}/messages/{message}/threads", guild.voice);
     assert!(alice.api.post(&voice_path, json!({ "name": "x" })).await.unwrap().status >= 400);
@@ -272,4 +273,30 @@ async fn idle_threads_archive_themselves_and_archived_ones_reopen_on_a_message()
     let refused = bob.api.post(&format!("/channels/{hourly}/messages"), json!({ "content": "hello?" })).await.unwrap();
     assert_error(&refused, 400, 50083);
     assert_eq!(read(&hourly).await["thread_metadata"]["locked"], true);
+}
+
+#[tokio::test]
+async fn gaining_a_channel_through_a_role_syncs_its_active_threads() {
+    let server = TestServer::spawn().await;
+    let alice = server.user("alice").await;
+    let guild = server.guild(&alice).await;
+    let bob = server.member(&guild, "bob").await;
+    let staff = guild.role("staff", 0).await;
+    let secret = guild.channel("staff-room").await;
+    guild.overwrite(&secret, &guild.id, 0, 0, VIEW_CHANNEL).await;
+    guild.overwrite(&secret, &staff, 0, VIEW_CHANNEL, 0).await;
+    let thread = start(&alice, &secret, json!({ "name": "plans", "type": 11 })).await.id();
+    start(&alice, &guild.text, json!({ "name": "public already", "type": 11 })).await;
+    let mut events = server.events().await;
+
+    guild.assign(&bob, &staff).await;
+
+    let sync = events.expect("THREAD_LIST_SYNC").await;
+    assert_eq!(sync.user_ids, std::slice::from_ref(&bob.id));
+    assert_eq!(sync.data["channel_ids"], json!([secret]));
+    let threads: Vec<_> = sync.data["threads"].as_array().unwrap().iter().map(|t| t["id"].clone()).collect();
+    assert_eq!(threads, [json!(thread)]);
+    guild.unassign(&bob, &staff).await;
+    guild.assign(&bob, &staff).await;
+    assert_eq!(events.expect("THREAD_LIST_SYNC").await.data["channel_ids"], json!([secret]), "again on regaining it");
 }

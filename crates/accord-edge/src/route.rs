@@ -94,7 +94,7 @@ pub fn service_of(path: &str) -> Option<Service> {
             // Messages, pins, typing, threads and thread members are chat's; the channel
             // itself (threads too), its invites and permission overwrites the guilds service's.
             let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
-            let chat = matches!(third, "messages" | "pins" | "typing" | "threads" | "thread-members");
+            let chat = matches!(third, "messages" | "pins" | "typing" | "threads" | "thread-members" | "users");
             Some(if chat { Service::Chat } else { Service::Guilds })
         }
         _ => None,
@@ -131,6 +131,7 @@ mod tests {
             ("/api/v10/channels/1/threads", Service::Chat),
             ("/api/v10/channels/1/threads/archived/public", Service::Chat),
             ("/api/v10/channels/1/thread-members/@me", Service::Chat),
+            ("/api/v10/channels/1/users/@me/threads/archived/private", Service::Chat),
             ("/attachments/1/2/a.png", Service::Media),
             ("/avatars/1/0123456789abcdef0123456789abcdef.png", Service::Media),
             ("/icons/1/0123456789abcdef0123456789abcdef.png", Service::Media),

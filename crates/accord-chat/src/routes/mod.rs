@@ -41,6 +41,7 @@ pub fn router() -> Router<accord_service::ServiceContext> {
         .route("/channels/{channel_id}/threads/search", get(threads::lists::search))
         .route("/channels/{channel_id}/threads/archived/public", get(threads::lists::archived_public))
         .route("/channels/{channel_id}/threads/archived/private", get(threads::lists::archived_private))
+        .route("/channels/{channel_id}/users/@me/threads/archived/private", get(threads::lists::archived_joined))
         .route("/guilds/{guild_id}/threads/active", get(threads::lists::active))
         .route("/channels/{channel_id}/thread-members", get(threads::members::list))
         .route(

@@ -1,6 +1,7 @@
 //! Thread listings: `GET /guilds/{g}/threads/active`, `GET /channels/{c}/threads/archived/
-//! public|private`, and `GET /channels/{c}/threads/search` (a forum's posts by latest activity
-//! or creation, with their first messages). Only threads the caller can see are listed.
+//! public|private` and `.../users/@me/threads/archived/private`, and
+//! `GET /channels/{c}/threads/search` (a forum's posts by latest activity or creation, with
+//! their first messages). Only threads the caller can see are listed.
 
 use std::collections::HashMap;
 
@@ -65,7 +66,7 @@ pub async fn archived_public(
     Path(channel_id): Path<Snowflake>,
     Query(query): Query<ArchivedQuery>,
 ) -> ApiResult<axum::Json<Value>> {
-    archived(ctx, caller.user_id, channel_id, query, false).await
+    archived(ctx, caller.user_id, channel_id, query, Archived::Public).await
 }
 
 /// `GET /channels/{c}/threads/archived/private` — READ_MESSAGE_HISTORY and MANAGE_THREADS.
@@ -75,19 +76,43 @@ pub async fn archived_private(
     Path(channel_id): Path<Snowflake>,
     Query(query): Query<ArchivedQuery>,
 ) -> ApiResult<axum::Json<Value>> {
-    archived(ctx, caller.user_id, channel_id, query, true).await
+    archived(ctx, caller.user_id, channel_id, query, Archived::Private).await
 }
+
+/// `GET /channels/{c}/users/@me/threads/archived/private` — the archived private threads the
+/// caller is a member of; READ_MESSAGE_HISTORY.
+pub async fn archived_joined(
+    State(ctx): State<ServiceContext>,
+    Caller(caller): Caller,
+    Path(channel_id): Path<Snowflake>,
+    Query(query): Query<ArchivedQuery>,
+) -> ApiResult<axum::Json<Value>> {
+    archived(ctx, caller.user_id, channel_id, query, Archived::Joined).await
+}
+
+/// Which archived threads a listing holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Archived {
+    Public,
+    /// Every private thread (for moderators).
+    Private,
+    /// The private threads the caller belongs to.
+    Joined,
+}
+
+/// How many archived private threads are read to find the caller's among them.
+const JOINED_SCAN: u32 = 1000;
 
 async fn archived(
     ctx: ServiceContext,
     caller: Snowflake,
     channel_id: Snowflake,
     query: ArchivedQuery,
-    private: bool,
+    which: Archived,
 ) -> ApiResult<axum::Json<Value>> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller).await?;
     let mut needed = Permissions::READ_MESSAGE_HISTORY;
-    if private {
+    if which == Archived::Private {
         needed |= Permissions::MANAGE_THREADS;
     }
     access.require_permission(needed)?;
@@ -98,7 +123,18 @@ async fn archived(
             parse_timestamp(text).ok_or(ChatError::InvalidField { field: "before", message: "Not a timestamp." })?,
         ),
     };
-    let mut threads = ctx.store.archived_threads(channel_id, private, before, limit + 1).await?;
+    let private = which != Archived::Public;
+    let mut threads = if which == Archived::Joined {
+        let all = ctx.store.archived_threads(channel_id, true, before, JOINED_SCAN).await?;
+        let ids: Vec<Snowflake> = all.iter().map(|t| t.id).collect();
+        let mine = ctx.store.memberships(caller, &ids).await?;
+        let mut joined: Vec<ChannelRecord> =
+            all.into_iter().filter(|t| mine.iter().any(|m| m.thread_id == t.id)).collect();
+        joined.truncate(limit as usize + 1);
+        joined
+    } else {
+        ctx.store.archived_threads(channel_id, private, before, limit + 1).await?
+    };
     let has_more = threads.len() > limit as usize;
     threads.truncate(limit as usize);
     let mut answer = listing(&ctx, caller, &threads).await?;

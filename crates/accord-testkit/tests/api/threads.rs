@@ -300,3 +300,31 @@ async fn gaining_a_channel_through_a_role_syncs_its_active_threads() {
     guild.assign(&bob, &staff).await;
     assert_eq!(events.expect("THREAD_LIST_SYNC").await.data["channel_ids"], json!([secret]), "again on regaining it");
 }
+
+#[tokio::test]
+async fn archived_private_threads_are_listed_to_moderators_and_to_their_members() {
+    let server = TestServer::spawn().await;
+    let alice = server.user("alice").await;
+    let guild = server.guild(&alice).await;
+    let bob = server.member(&guild, "bob").await;
+    let carol = server.member(&guild, "carol").await;
+    let mine = start(&bob, &guild.text, json!({ "name": "bob's", "type": 12 })).await.id();
+    let theirs = start(&carol, &guild.text, json!({ "name": "carol's", "type": 12 })).await.id();
+    for (owner, thread) in [(&bob, &mine), (&carol, &theirs)] {
+        let archived = owner.api.patch(&format!("/channels/{thread}"), json!({ "archived": true })).await.unwrap();
+        assert_eq!(archived.status, 200, "{}", archived.text);
+    }
+    let ids = |body: &Value| body["threads"].as_array().unwrap().iter().map(|t| t["id"].clone()).collect::<Vec<_>>();
+
+    let joined = bob.api.get(&format!("/channels/{}/users/@me/threads/archived/private", guild.text)).await.unwrap();
+    assert_eq!(ids(&joined.body), [json!(mine)], "{}", joined.text);
+    assert_error(
+        &bob.api.get(&format!("/channels/{}/threads/archived/private", guild.text)).await.unwrap(),
+        403,
+        50013,
+    );
+    let all = alice.api.get(&format!("/channels/{}/threads/archived/private", guild.text)).await.unwrap();
+    assert_eq!(ids(&all.body), [json!(theirs), json!(mine)]);
+    let public = alice.api.get(&format!("/channels/{}/threads/archived/public", guild.text)).await.unwrap();
+    assert_eq!(public.body["threads"], json!([]));
+}

@@ -70,6 +70,8 @@ macro_rules! contract_tests {
             objects::content_type_parameters_are_kept,
             objects::an_invalid_content_type_is_refused_and_stores_nothing,
             objects::concurrent_puts_of_different_keys_all_land,
+            objects::a_blob_written_in_parts_appears_whole_when_finished,
+            objects::an_aborted_writer_leaves_nothing,
             keys::keys_sharing_a_prefix_are_separate_blobs,
             keys::unusual_characters_are_kept_exactly,
             keys::deleting_one_key_keeps_its_siblings,

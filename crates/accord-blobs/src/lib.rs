@@ -51,6 +51,10 @@ pub trait BlobStore: Send + Sync + 'static {
     /// error and stores nothing.
     async fn put(&self, key: &BlobKey, bytes: Bytes, content_type: &str) -> BlobResult<()>;
 
+    /// Starts a blob written in parts, for bytes that arrive over time (uploads): only about a
+    /// part's worth is held in memory. Nothing shows under `key` until the writer finishes.
+    async fn writer(&self, key: &BlobKey, content_type: &str) -> BlobResult<Box<dyn BlobWriter>>;
+
     /// The blob under `key`, or [`BlobError::NotFound`].
     async fn get(&self, key: &BlobKey) -> BlobResult<Blob>;
 
@@ -67,6 +71,19 @@ pub trait BlobStore: Send + Sync + 'static {
 
     /// Succeeds when the store answers; fails within a second when it does not (for `/ready`).
     async fn ping(&self) -> BlobResult<()>;
+}
+
+/// A blob being written in parts (see [`BlobStore::writer`]).
+#[async_trait::async_trait]
+pub trait BlobWriter: Send {
+    /// Appends bytes.
+    async fn write(&mut self, chunk: Bytes) -> BlobResult<()>;
+
+    /// Completes the blob: from now on it reads back whole, durable.
+    async fn finish(self: Box<Self>) -> BlobResult<()>;
+
+    /// Gives up: nothing is left under the key (also when the writer is just dropped).
+    async fn abort(self: Box<Self>);
 }
 
 /// The handle services hold.

@@ -21,12 +21,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use object_store::path::Path;
 use object_store::{
-    Attribute, AttributeValue, Attributes, GetOptions, ObjectStore, ObjectStoreExt, PutOptions, PutPayload,
+    Attribute, AttributeValue, Attributes, GetOptions, ObjectStore, ObjectStoreExt, PutMultipartOptions, PutOptions,
+    PutPayload, WriteMultipart,
 };
 
 pub use s3::S3Settings;
 
-use crate::{Blob, BlobError, BlobKey, BlobMeta, BlobResult, BlobStore};
+use crate::{Blob, BlobError, BlobKey, BlobMeta, BlobResult, BlobStore, BlobWriter};
 
 /// How long [`BlobStore::ping`] waits for an answer: `/ready` must answer within the second
 /// load balancers commonly allow it.
@@ -113,6 +114,27 @@ impl BlobStore for ObjectBlobs {
         self.put_inner(key, bytes, content_type).await.map_err(failure::classify)
     }
 
+    async fn writer(&self, key: &BlobKey, content_type: &str) -> BlobResult<Box<dyn BlobWriter>> {
+        check_content_type(content_type)?;
+        let path = path(key);
+        let upload = match &self.backend {
+            Backend::S3 => {
+                let value = AttributeValue::from(content_type.to_owned());
+                let attributes = Attributes::from_iter([(Attribute::ContentType, value)]);
+                let options = PutMultipartOptions { attributes, ..PutMultipartOptions::default() };
+                self.store.put_multipart_opts(&path, options).await
+            }
+            Backend::Local { .. } => {
+                let content_type = Bytes::copy_from_slice(content_type.as_bytes());
+                self.store.put(&sidecar(key), PutPayload::from(content_type)).await.map_err(failure::classify)?;
+                self.store.put_multipart(&path).await
+            }
+        };
+        let upload = upload.map_err(failure::classify)?;
+        let sidecar = matches!(self.backend, Backend::Local { .. }).then(|| (self.store.clone(), sidecar(key)));
+        Ok(Box::new(ObjectWriter { parts: WriteMultipart::new(upload), sidecar }))
+    }
+
     async fn get(&self, key: &BlobKey) -> BlobResult<Blob> {
         let found = self.store.get(&path(key)).await.map_err(failure::classify)?;
         let stored_type = found.attributes.get(&Attribute::ContentType).map(|v| v.as_ref().to_owned());
@@ -185,6 +207,37 @@ impl BlobStore for ObjectBlobs {
 }
 
 /// A key as an object path, unchanged: the object's name is the key's text.
+/// An `object_store` multipart upload: parts of 5 MiB (S3's least) go out as they fill, at most
+/// [`PARTS_IN_FLIGHT`] at a time; the object appears on completion.
+struct ObjectWriter {
+    parts: WriteMultipart,
+    /// On the local disk, the content-type sidecar written up front, removed on abort.
+    sidecar: Option<(Arc<dyn ObjectStore>, Path)>,
+}
+
+/// Parts uploading at once per writer, which bounds its memory to a few parts.
+const PARTS_IN_FLIGHT: usize = 2;
+
+#[async_trait::async_trait]
+impl BlobWriter for ObjectWriter {
+    async fn write(&mut self, chunk: Bytes) -> BlobResult<()> {
+        self.parts.wait_for_capacity(PARTS_IN_FLIGHT).await.map_err(failure::classify)?;
+        self.parts.put(chunk);
+        Ok(())
+    }
+
+    async fn finish(self: Box<Self>) -> BlobResult<()> {
+        self.parts.finish().await.map(drop).map_err(failure::classify)
+    }
+
+    async fn abort(self: Box<Self>) {
+        let _ = self.parts.abort().await;
+        if let Some((store, sidecar)) = self.sidecar {
+            let _ = store.delete(&sidecar).await;
+        }
+    }
+}
+
 fn path(key: &BlobKey) -> Path {
     Path::parse(key.as_str()).expect("a blob key is a valid object path")
 }

@@ -1,39 +1,73 @@
-//! Attachment bytes in the blob store: written before the message that lists them commits (a
-//! message never points at missing bytes), removed after the message is deleted.
+//! Attachment bytes in the blob store: streamed there while the upload is read, so before the
+//! message that lists them commits (a message never points at missing bytes); removed when the
+//! message fails or is deleted.
 
+use accord_blobs::BlobWriter;
 use accord_core::Snowflake;
-use accord_media::UploadedFile;
+use accord_media::{FileSink, MediaError, UploadedFile};
 use accord_service::ServiceContext;
 use accord_store::{AttachmentRecord, MessageRecord};
 
-use crate::error::ChatError;
-
-/// Stores uploaded files under the channel; returns them as records, in upload order.
-pub async fn store(
-    ctx: &ServiceContext,
+/// Streams a message's files into the blob store under the channel, each with a fresh id.
+pub struct AttachmentSink<'a> {
+    ctx: &'a ServiceContext,
     channel_id: Snowflake,
-    files: Vec<UploadedFile>,
-) -> Result<Vec<AttachmentRecord>, ChatError> {
-    let mut stored = Vec::with_capacity(files.len());
-    for file in files {
-        let id = ctx.next_id();
-        let key = accord_media::keys::attachment(channel_id, id, &file.filename);
-        let size = file.bytes.len() as u64;
-        if let Err(error) = ctx.blobs.put(&key, file.bytes, file.content_type).await {
-            remove(ctx, channel_id, &stored).await;
-            return Err(accord_media::MediaError::from(error).into());
+    /// Whether the sender has ATTACH_FILES; without it the first file stops the upload.
+    may_attach: bool,
+    /// What was opened, in upload order.
+    stored: Vec<AttachmentRecord>,
+}
+
+impl<'a> AttachmentSink<'a> {
+    pub fn new(ctx: &'a ServiceContext, channel_id: Snowflake, may_attach: bool) -> Self {
+        Self { ctx, channel_id, may_attach, stored: Vec::new() }
+    }
+
+    /// The stored files as records, completed from what the upload measured.
+    pub fn records(&self, files: &[UploadedFile]) -> Vec<AttachmentRecord> {
+        self.stored
+            .iter()
+            .zip(files)
+            .map(|(record, file)| AttachmentRecord {
+                size: file.size,
+                width: file.width,
+                height: file.height,
+                ..record.clone()
+            })
+            .collect()
+    }
+
+    /// Removes everything stored so far (the message will not be written).
+    pub async fn discard(&self) {
+        remove(self.ctx, self.channel_id, &self.stored).await;
+    }
+}
+
+#[async_trait::async_trait]
+impl FileSink for AttachmentSink<'_> {
+    async fn open(
+        &mut self,
+        _index: usize,
+        filename: &str,
+        content_type: &'static str,
+    ) -> Result<Box<dyn BlobWriter>, MediaError> {
+        if !self.may_attach {
+            return Err(MediaError::MissingPermissions);
         }
-        stored.push(AttachmentRecord {
+        let id = self.ctx.next_id();
+        let key = accord_media::keys::attachment(self.channel_id, id, filename);
+        let writer = self.ctx.blobs.writer(&key, content_type).await?;
+        self.stored.push(AttachmentRecord {
             id,
-            filename: file.filename,
-            size,
-            content_type: file.content_type.to_owned(),
-            width: file.width,
-            height: file.height,
+            filename: filename.to_owned(),
+            size: 0,
+            content_type: content_type.to_owned(),
+            width: None,
+            height: None,
             description: None,
         });
+        Ok(writer)
     }
-    Ok(stored)
 }
 
 /// Removes the bytes of attachments no message lists any more. A failure is logged: the

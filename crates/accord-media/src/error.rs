@@ -47,6 +47,9 @@ pub enum MediaError {
     /// Blob storage cannot be reached; uploads are refused, the rest of chat carries on.
     #[error("blob storage unavailable: {0}")]
     Unavailable(String),
+    /// The caller may not upload here (no ATTACH_FILES).
+    #[error("missing permissions to upload")]
+    MissingPermissions,
     /// Any other blob storage failure; the client gets an opaque 500.
     #[error("blob storage failure: {0}")]
     Internal(String),
@@ -103,6 +106,7 @@ impl ErrorCode for MediaError {
             Self::InField { error, .. } => error.code(),
             Self::NotFound => &code::NOT_FOUND,
             Self::Unavailable(_) => &code::SERVICE_UNAVAILABLE,
+            Self::MissingPermissions => &code::MISSING_PERMISSIONS,
             Self::Internal(_) => &code::INTERNAL,
         }
     }

@@ -31,4 +31,4 @@ pub use data_uri::{MAX_IMAGE_BODY_BYTES, MAX_IMAGE_BYTES, image_hash, parse_imag
 pub use error::MediaError;
 pub use limits::UploadLimits;
 pub use serve::router;
-pub use upload::{MessageBody, UploadedFile};
+pub use upload::{FileSink, MessageBody, UploadedFile};

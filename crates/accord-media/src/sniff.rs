@@ -63,7 +63,13 @@ pub fn sniff(bytes: &[u8], filename: &str) -> &'static str {
     if let Some(ct) = magic(bytes) {
         return ct;
     }
-    if !bytes.contains(&0) && std::str::from_utf8(bytes).is_ok() {
+    // A head cut off mid-character still reads as text: only an invalid sequence before the
+    // end (`error_len` set) makes it binary.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    if !bytes.contains(&0) && text {
         let ext = filename.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase());
         return match ext.as_deref() {
             Some("csv") => "text/csv; charset=utf-8",

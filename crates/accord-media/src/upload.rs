@@ -1,7 +1,9 @@
 //! [`MessageBody`]: the body of `POST /channels/{channel.id}/messages` (and its edits), either
 //! plain JSON or Discord's `multipart/form-data` with a `payload_json` part and `files[n]`
-//! parts. Files are read chunk by chunk against the limits, so no more than a limit's worth is
-//! ever held; each is sniffed and, if an image, measured.
+//! parts. Files are read chunk by chunk against the limits; each is sniffed and, if an image,
+//! measured from its first [`HEAD_BYTES`]. [`MessageBody::read`] keeps files in memory (no more
+//! than a limit's worth); [`MessageBody::read_into`] streams each to a [`FileSink`] as it
+//! arrives, holding only its head and the writer's part buffer.
 
 use accord_service::ApiError;
 use axum::body::Bytes;
@@ -24,7 +26,24 @@ const MAX_OTHER_PARTS: usize = 54;
 /// the cap on the whole multipart body.
 const ENVELOPE_SLACK: u64 = 1024 * 1024;
 
-/// One uploaded file, read whole and checked.
+/// How much of a file is read before it is sniffed and measured (and its sink opened): enough
+/// for every magic number and for image headers behind metadata.
+pub const HEAD_BYTES: usize = 64 * 1024;
+
+/// Where [`MessageBody::read_into`] puts files while they are read.
+#[async_trait::async_trait]
+pub trait FileSink: Send {
+    /// A writer for file `index`, named `filename` (sanitized), of the sniffed `content_type`.
+    /// An error stops the upload with it.
+    async fn open(
+        &mut self,
+        index: usize,
+        filename: &str,
+        content_type: &'static str,
+    ) -> Result<Box<dyn accord_blobs::BlobWriter>, MediaError>;
+}
+
+/// One uploaded file, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UploadedFile {
     /// `n` of the part `files[n]`; for parts named `file` or `files`, the lowest index not yet
@@ -32,7 +51,9 @@ pub struct UploadedFile {
     pub index: usize,
     /// The client's file name, [sanitized](crate::filename::sanitize).
     pub filename: String,
+    /// The bytes, when read into memory; empty when streamed to a [`FileSink`].
     pub bytes: Bytes,
+    pub size: u64,
     /// [Sniffed](crate::sniff::sniff) from the bytes; the declared type is ignored.
     pub content_type: &'static str,
     /// For images whose header could be read.
@@ -69,7 +90,22 @@ impl MessageBody {
     ///
     /// This sets axum's [`DefaultBodyLimit`] for the request to what `limits` allow, so an
     /// upload route needs no body limit of its own and its 2 MB default does not apply.
-    pub async fn read(mut req: Request, limits: &UploadLimits) -> Result<Self, MediaError> {
+    pub async fn read(req: Request, limits: &UploadLimits) -> Result<Self, MediaError> {
+        Self::read_with(req, limits, None).await
+    }
+
+    /// Like [`MessageBody::read`], each file streamed to `sink` as it arrives instead of kept.
+    /// On an error, files already finished stay in the sink's store (the caller removes them);
+    /// the one being written is aborted.
+    pub async fn read_into(req: Request, limits: &UploadLimits, sink: &mut dyn FileSink) -> Result<Self, MediaError> {
+        Self::read_with(req, limits, Some(sink)).await
+    }
+
+    async fn read_with(
+        mut req: Request,
+        limits: &UploadLimits,
+        sink: Option<&mut dyn FileSink>,
+    ) -> Result<Self, MediaError> {
         let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
         let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         match essence.as_str() {
@@ -89,7 +125,7 @@ impl MessageBody {
                 let multipart = Multipart::from_request(req, &())
                     .await
                     .map_err(|rejection| MediaError::BadMultipart(rejection.body_text()))?;
-                read_multipart(multipart, limits).await
+                read_multipart(multipart, limits, sink).await
             }
             _ => Err(MediaError::UnsupportedContentType),
         }
@@ -128,7 +164,11 @@ fn classify(name: &str) -> Result<Part, MediaError> {
     })
 }
 
-async fn read_multipart(mut multipart: Multipart, limits: &UploadLimits) -> Result<MessageBody, MediaError> {
+async fn read_multipart(
+    mut multipart: Multipart,
+    limits: &UploadLimits,
+    mut sink: Option<&mut dyn FileSink>,
+) -> Result<MessageBody, MediaError> {
     let max_parts = limits.max_files.saturating_add(MAX_OTHER_PARTS);
     let mut body = MessageBody::default();
     let mut parts = 0usize;
@@ -145,8 +185,9 @@ async fn read_multipart(mut multipart: Multipart, limits: &UploadLimits) -> Resu
                     let message = "Only one payload_json part is allowed".to_owned();
                     return Err(MediaError::InvalidField { field: name, message });
                 }
-                let max = limits.max_payload_json_bytes as u64;
-                body.payload_json = Some(read_limited(&mut field, max, &mut 0, u64::MAX).await?);
+                let mut budget =
+                    Budget { file: 0, max_file: limits.max_payload_json_bytes as u64, max_total: u64::MAX };
+                body.payload_json = Some(read_limited(&mut field, &mut budget, &mut 0).await?);
             }
             Part::File(index) => {
                 if body.files.len() >= limits.max_files {
@@ -162,10 +203,31 @@ async fn read_multipart(mut multipart: Multipart, limits: &UploadLimits) -> Resu
                     None => (0..).find(|i| !taken(*i)).unwrap_or_default(),
                 };
                 let filename = sanitize(field.file_name().unwrap_or_default());
-                let bytes =
-                    read_limited(&mut field, limits.max_file_bytes, &mut message_bytes, limits.max_message_bytes)
+                let mut budget =
+                    Budget { file: 0, max_file: limits.max_file_bytes, max_total: limits.max_message_bytes };
+                let head = read_head(&mut field, &mut budget, &mut message_bytes).await?;
+                let mut file = checked_file(index, filename, head, limits)?;
+                match sink.as_deref_mut() {
+                    Some(sink) => {
+                        let writer = sink.open(index, &file.filename, file.content_type).await?;
+                        file.size = stream_rest(
+                            &mut field,
+                            writer,
+                            std::mem::take(&mut file.bytes),
+                            &mut budget,
+                            &mut message_bytes,
+                        )
                         .await?;
-                body.files.push(checked_file(index, filename, bytes, limits)?);
+                    }
+                    None => {
+                        let rest = read_limited(&mut field, &mut budget, &mut message_bytes).await?;
+                        let mut whole = BytesMut::from(&file.bytes[..]);
+                        whole.extend_from_slice(&rest);
+                        file.bytes = whole.freeze();
+                        file.size = file.bytes.len() as u64;
+                    }
+                }
+                body.files.push(file);
             }
             // Skipped: the next `next_field` drains it, within the body's envelope.
             Part::Other => {}
@@ -174,22 +236,91 @@ async fn read_multipart(mut multipart: Multipart, limits: &UploadLimits) -> Resu
     Ok(body)
 }
 
-/// Reads one part, failing with 413 as soon as it passes `max` or the running `total` passes
-/// `max_total`, before buffering the chunk that crossed the line.
-async fn read_limited(field: &mut Field<'_>, max: u64, total: &mut u64, max_total: u64) -> Result<Bytes, MediaError> {
-    let mut buf = BytesMut::new();
-    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-        let len = chunk.len() as u64;
+/// The running byte counts a part is checked against.
+struct Budget {
+    /// Bytes of this part so far.
+    file: u64,
+    max_file: u64,
+    /// The cap on all files of the message together (counted in the caller's total).
+    max_total: u64,
+}
+
+impl Budget {
+    /// Counts a chunk; 413 as soon as the part or the total would pass its limit, before the
+    /// chunk that crossed the line is kept.
+    fn take(&mut self, len: usize, total: &mut u64) -> Result<(), MediaError> {
+        let len = len as u64;
         *total = total.saturating_add(len);
-        if buf.len() as u64 + len > max || *total > max_total {
+        self.file = self.file.saturating_add(len);
+        if self.file > self.max_file || *total > self.max_total {
             return Err(MediaError::TooLarge);
         }
+        Ok(())
+    }
+}
+
+/// Reads the rest of a part into memory.
+async fn read_limited(field: &mut Field<'_>, budget: &mut Budget, total: &mut u64) -> Result<Bytes, MediaError> {
+    let mut buf = BytesMut::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+        budget.take(chunk.len(), total)?;
         buf.extend_from_slice(&chunk);
     }
     Ok(buf.freeze())
 }
 
-/// Sniffs and measures a file; an image too large in pixels is a 400 on its `files[n]` field.
+/// Reads a part's first [`HEAD_BYTES`] (or all of it, if shorter).
+async fn read_head(field: &mut Field<'_>, budget: &mut Budget, total: &mut u64) -> Result<Bytes, MediaError> {
+    let mut head = BytesMut::new();
+    while head.len() < HEAD_BYTES {
+        let Some(chunk) = field.chunk().await.map_err(multipart_error)? else { break };
+        budget.take(chunk.len(), total)?;
+        head.extend_from_slice(&chunk);
+    }
+    Ok(head.freeze())
+}
+
+/// Writes `head` and the rest of the part to `writer` and finishes it; returns the size. On
+/// any error the writer is aborted, so nothing is left behind.
+async fn stream_rest(
+    field: &mut Field<'_>,
+    mut writer: Box<dyn accord_blobs::BlobWriter>,
+    head: Bytes,
+    budget: &mut Budget,
+    total: &mut u64,
+) -> Result<u64, MediaError> {
+    let mut size = head.len() as u64;
+    let mut next = Some(head);
+    let outcome = async {
+        loop {
+            if let Some(chunk) = next.take().filter(|c| !c.is_empty()) {
+                writer.write(chunk).await?;
+            }
+            match field.chunk().await.map_err(multipart_error)? {
+                Some(chunk) => {
+                    budget.take(chunk.len(), total)?;
+                    size += chunk.len() as u64;
+                    next = Some(chunk);
+                }
+                None => return Ok::<(), MediaError>(()),
+            }
+        }
+    }
+    .await;
+    match outcome {
+        Ok(()) => {
+            writer.finish().await?;
+            Ok(size)
+        }
+        Err(error) => {
+            writer.abort().await;
+            Err(error)
+        }
+    }
+}
+
+/// Sniffs and measures a file from its head; an image too large in pixels is a 400 on its
+/// `files[n]` field.
 fn checked_file(
     index: usize,
     filename: String,
@@ -198,7 +329,9 @@ fn checked_file(
 ) -> Result<UploadedFile, MediaError> {
     let content_type = sniff::sniff(&bytes, &filename);
     let dims = image::dimensions(&bytes, content_type, limits).map_err(|e| e.in_field(format!("files[{index}]")))?;
-    Ok(UploadedFile { index, filename, bytes, content_type, width: dims.map(|(w, _)| w), height: dims.map(|(_, h)| h) })
+    let size = bytes.len() as u64;
+    let (width, height) = (dims.map(|(w, _)| w), dims.map(|(_, h)| h));
+    Ok(UploadedFile { index, filename, bytes, size, content_type, width, height })
 }
 
 /// Body limits (axum's, from [`envelope`]) are 413; everything else a malformed body, 400.

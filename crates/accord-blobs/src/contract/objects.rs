@@ -117,3 +117,32 @@ pub async fn concurrent_puts_of_different_keys_all_land(blobs: &dyn BlobStore) {
         assert_eq!(blobs.get(k).await.expect("get").bytes, Bytes::from(n.to_string()));
     }
 }
+
+pub async fn a_blob_written_in_parts_appears_whole_when_finished(blobs: &dyn BlobStore) {
+    let k = key("attachments/1/5/big.bin");
+    // More than two 5 MiB parts, in uneven chunks.
+    let chunks: Vec<Bytes> = (0..23u8).map(|n| Bytes::from(vec![n; 512 * 1024 + usize::from(n)])).collect();
+    let mut writer = blobs.writer(&k, "application/octet-stream").await.expect("writer");
+    for chunk in &chunks {
+        writer.write(chunk.clone()).await.expect("write");
+    }
+    assert_eq!(blobs.head(&k).await.expect("head"), None, "nothing shows before it finishes");
+
+    writer.finish().await.expect("finish");
+
+    let blob = blobs.get(&k).await.expect("get");
+    assert_eq!(blob.bytes, chunks.concat());
+    assert_eq!(blob.content_type, "application/octet-stream");
+}
+
+pub async fn an_aborted_writer_leaves_nothing(blobs: &dyn BlobStore) {
+    let k = key("attachments/1/6/gone.bin");
+    let mut writer = blobs.writer(&k, "text/plain").await.expect("writer");
+    writer.write(Bytes::from_static(b"half")).await.expect("write");
+
+    writer.abort().await;
+
+    assert_eq!(blobs.head(&k).await.expect("head"), None);
+    blobs.put(&key("attachments/1/6"), Bytes::from_static(b"x"), "text/plain").await.expect("the prefix is free");
+    assert!(blobs.writer(&k, "bad\ntype").await.is_err(), "content types are checked up front");
+}

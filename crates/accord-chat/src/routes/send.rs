@@ -1,18 +1,21 @@
 //! `POST /channels/{id}/messages`: a JSON body, or multipart with `payload_json` and
-//! `files[n]`. Validation, permissions, mentions, reply references, embeds and nonce
-//! idempotency, then the files into the blob store and one transaction with MESSAGE_CREATE.
+//! `files[n]`, the files streamed to the blob store as they arrive (after the channel and
+//! SEND_MESSAGES and ATTACH_FILES are checked). Then validation, mentions, reply references,
+//! embeds and nonce idempotency, and one transaction with MESSAGE_CREATE; files of a message
+//! that is not written are removed.
 
 use accord_core::{Permissions, Snowflake};
-use accord_media::MessageBody;
+use accord_media::{MessageBody, UploadLimits};
 use accord_service::access::ChannelAccess;
 use accord_service::extract::{Path, parse_json};
 use accord_service::{ApiResult, Caller, ServiceContext};
 use accord_store::{CreatedMessage, MessageRecord, MessageReference};
-use axum::extract::State;
+use axum::extract::{Request, State};
 use serde::Deserialize;
 
+use crate::attachments::{self, AttachmentSink};
 use crate::error::ChatError;
-use crate::{attachments, content, embeds, events, slowmode, view};
+use crate::{content, embeds, events, slowmode, view};
 
 pub use super::mentions::{AllowedMentions, effective_mentions};
 
@@ -86,17 +89,41 @@ pub async fn create(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
-    upload: MessageBody,
+    request: Request,
 ) -> ApiResult<axum::Json<accord_api::message::Message>> {
-    let body: CreateMessage = match &upload.payload_json {
-        Some(json) => parse_json(json)?,
-        None => CreateMessage::default(),
-    };
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
     if !MESSAGE_KINDS.contains(&access.channel.kind) {
         return Err(ChatError::NonTextChannel.into());
     }
     access.require_permission(Permissions::SEND_MESSAGES)?;
+    let mut sink = AttachmentSink::new(&ctx, channel_id, access.permissions.contains(Permissions::ATTACH_FILES));
+    let read = MessageBody::read_into(request, &UploadLimits::default(), &mut sink).await;
+    let created = match read {
+        Ok(upload) => {
+            let files = sink.records(&upload.files);
+            send(&ctx, caller.user_id, &access, upload, files).await
+        }
+        Err(error) => Err(ChatError::Media(error).into()),
+    };
+    if created.is_err() {
+        sink.discard().await;
+    }
+    created
+}
+
+/// Validates and writes a message whose files (`files`) are already stored.
+async fn send(
+    ctx: &ServiceContext,
+    caller: Snowflake,
+    access: &ChannelAccess,
+    upload: MessageBody,
+    files: Vec<accord_store::AttachmentRecord>,
+) -> ApiResult<axum::Json<accord_api::message::Message>> {
+    let channel_id = access.channel.id;
+    let body: CreateMessage = match &upload.payload_json {
+        Some(json) => parse_json(json)?,
+        None => CreateMessage::default(),
+    };
     let unsupported = [(&body.components, "components"), (&body.sticker_ids, "sticker_ids")];
     if let Some((_, field)) = unsupported.into_iter().find(|(list, _)| list.as_ref().is_some_and(|l| !l.is_empty())) {
         return Err(ChatError::InvalidField { field, message: "Not supported." }.into());
@@ -109,10 +136,7 @@ pub async fn create(
         }
         _ => "[]".to_owned(),
     };
-    if !upload.files.is_empty() {
-        access.require_permission(Permissions::ATTACH_FILES)?;
-    }
-    if content.is_empty() && embeds == "[]" && upload.files.is_empty() {
+    if content.is_empty() && embeds == "[]" && files.is_empty() {
         return Err(ChatError::EmptyMessage.into());
     }
     let nonce = body.nonce.map(|n| match n {
@@ -138,11 +162,11 @@ pub async fn create(
             }
         }
     };
-    crate::threads::rules::prepare_send(&ctx, &access).await?;
+    crate::threads::rules::prepare_send(ctx, access).await?;
     slowmode::try_send(
         ctx.kv.as_ref(),
         channel_id,
-        caller.user_id,
+        caller,
         access.channel.rate_limit_per_user,
         access.permissions,
         nonce.as_deref().filter(|_| enforced_nonce),
@@ -150,18 +174,19 @@ pub async fn create(
     .await
     .map_err(ChatError::Slowmode)?;
     let (mut mention_user_ids, mention_role_ids, mention_everyone) =
-        effective_mentions(&ctx, &access, &content, body.allowed_mentions.as_ref()).await?;
+        effective_mentions(ctx, access, &content, body.allowed_mentions.as_ref()).await?;
     if let Some(original) = &replied {
         let ping_author = body.allowed_mentions.as_ref().is_none_or(|a| a.replied_user.unwrap_or(false));
         let author = original.author_id;
-        let fresh = ping_author && author != caller.user_id && !mention_user_ids.contains(&author);
-        if fresh && super::mentions::can_be_pinged(&ctx, &access, author).await? {
+        let fresh = ping_author && author != caller && !mention_user_ids.contains(&author);
+        if fresh && super::mentions::can_be_pinged(ctx, access, author).await? {
             mention_user_ids.push(author);
         }
     }
     let descriptions = body.attachments.unwrap_or_default();
-    let mut stored = attachments::store(&ctx, channel_id, upload.files).await?;
-    for (index, attachment) in stored.iter_mut().enumerate() {
+    let mut stored = files;
+    for (file, attachment) in upload.files.iter().zip(stored.iter_mut()) {
+        let index = file.index;
         let described = descriptions
             .iter()
             .find(|a| a.id.as_u64() == Some(index as u64) || a.id.as_str() == Some(&index.to_string()));
@@ -171,7 +196,7 @@ pub async fn create(
         id: ctx.next_id(),
         channel_id,
         guild_id: access.channel.guild_id,
-        author_id: caller.user_id,
+        author_id: caller,
         content,
         nonce,
         enforced_nonce,
@@ -191,10 +216,10 @@ pub async fn create(
         attachments: stored,
         embeds,
     };
-    let rendered = view::message(&ctx, &record, caller.user_id).await?;
+    let rendered = view::message(ctx, &record, caller).await?;
     let event = events::message_event(
-        &ctx,
-        &events::audience(&ctx, &access).await?,
+        ctx,
+        &events::audience(ctx, access).await?,
         "MESSAGE_CREATE",
         &rendered,
         &record,
@@ -204,17 +229,14 @@ pub async fn create(
     match created {
         Ok(CreatedMessage::New(_)) => {
             ctx.events_committed();
-            crate::threads::rules::join_on_send(&ctx, &access.channel, caller.user_id).await;
+            crate::threads::rules::join_on_send(ctx, &access.channel, caller).await;
             Ok(axum::Json(rendered))
         }
         Ok(CreatedMessage::Existing(original)) => {
-            attachments::remove(&ctx, channel_id, &record.attachments).await;
-            Ok(axum::Json(view::message(&ctx, &original, caller.user_id).await?))
+            attachments::remove(ctx, channel_id, &record.attachments).await;
+            Ok(axum::Json(view::message(ctx, &original, caller).await?))
         }
-        Err(error) => {
-            attachments::remove(&ctx, channel_id, &record.attachments).await;
-            Err(error.into())
-        }
+        Err(error) => Err(error.into()),
     }
 }
 

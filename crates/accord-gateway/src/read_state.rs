@@ -1,6 +1,6 @@
-//! READY's `read_state` for people (bots keep none): per readable channel that the user marked
-//! read or was pinged in since, `{id, last_message_id, mention_count, last_pin_timestamp}`.
-//! Mentions count only in channels the user can see now.
+//! READY's `read_state` for people (bots keep none): per readable channel or active thread
+//! that the user marked read or was pinged in since, `{id, last_message_id, mention_count,
+//! last_pin_timestamp}`. Mentions count only where the user can see now.
 
 use accord_core::time::format_timestamp;
 use accord_core::{Permissions, Snowflake};
@@ -17,9 +17,20 @@ pub async fn read_state(ctx: &ServiceContext, user_id: Snowflake, guilds: &[Snow
         let Some(member) = &access.member else { continue };
         targets.push(*guild_id);
         targets.extend(member.roles.iter().copied());
-        for channel in store.guild_channels(*guild_id).await? {
-            if access.channel_permissions(&channel).contains(Permissions::VIEW_CHANNEL) {
+        let parents = store.guild_channels(*guild_id).await?;
+        for channel in &parents {
+            if access.channel_permissions(channel).contains(Permissions::VIEW_CHANNEL) {
                 channels.push(channel.id);
+            }
+        }
+        let threads = store.active_threads(*guild_id).await?;
+        let ids: Vec<Snowflake> = threads.iter().map(|t| t.id).collect();
+        let joined = store.memberships(user_id, &ids).await?;
+        for thread in &threads {
+            let parent = parents.iter().find(|p| Some(p.id) == thread.parent_id);
+            let member = joined.iter().any(|m| m.thread_id == thread.id);
+            if parent.is_some_and(|parent| access.can_see_thread(parent, thread, member)) {
+                channels.push(thread.id);
             }
         }
     }

@@ -51,3 +51,20 @@ async fn bots_and_outsiders_cannot_ack() {
     assert_error(&bot.api.post(&path, json!({})).await.unwrap(), 403, 20001);
     assert_error(&outsider.api.post(&path, json!({})).await.unwrap(), 404, 10003);
 }
+
+#[tokio::test]
+async fn pings_in_threads_count_in_their_own_read_state() {
+    let server = TestServer::spawn().await;
+    let (guild, bob) = guild_with_bob(&server).await;
+    let alice = &guild.owner;
+    let thread = alice.api.post(&format!("/channels/{}/threads", guild.text), json!({ "name": "t", "type": 11 })).await;
+    let thread = thread.unwrap().id();
+    alice.say(&thread, &format!("<@{}> over here", bob.id)).await;
+
+    let mut gateway = server.connect().await;
+    let ready = gateway.identify_ready(&bob.token, GUILDS_AND_MESSAGES).await.unwrap();
+
+    let entries = ready["read_state"]["entries"].as_array().unwrap();
+    let in_thread = entries.iter().find(|e| e["id"] == thread.as_str()).unwrap_or_else(|| panic!("{entries:?}"));
+    assert_eq!(in_thread["mention_count"], 1);
+}

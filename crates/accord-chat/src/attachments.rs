@@ -4,7 +4,7 @@
 
 use accord_blobs::BlobWriter;
 use accord_core::Snowflake;
-use accord_media::{FileSink, MediaError, UploadedFile};
+use accord_files::{FileSink, MediaError, UploadedFile};
 use accord_service::ServiceContext;
 use accord_store::{AttachmentRecord, MessageRecord};
 
@@ -55,7 +55,7 @@ impl FileSink for AttachmentSink<'_> {
             return Err(MediaError::MissingPermissions);
         }
         let id = self.ctx.next_id();
-        let key = accord_media::keys::attachment(self.channel_id, id, filename);
+        let key = accord_files::keys::attachment(self.channel_id, id, filename);
         let writer = self.ctx.blobs.writer(&key, content_type).await?;
         self.stored.push(AttachmentRecord {
             id,
@@ -74,7 +74,7 @@ impl FileSink for AttachmentSink<'_> {
 /// message is gone either way, and its files are unreachable without it.
 pub async fn remove(ctx: &ServiceContext, channel_id: Snowflake, attachments: &[AttachmentRecord]) {
     for attachment in attachments {
-        let key = accord_media::keys::attachment(channel_id, attachment.id, &attachment.filename);
+        let key = accord_files::keys::attachment(channel_id, attachment.id, &attachment.filename);
         if let Err(error) = ctx.blobs.delete(&key).await {
             tracing::warn!(%error, key = %key, "could not delete an attachment's bytes");
         }

@@ -34,7 +34,7 @@ pub enum ChatError {
     #[error("the thread is locked")]
     ThreadLocked,
     #[error(transparent)]
-    Media(#[from] accord_media::MediaError),
+    Media(#[from] accord_files::MediaError),
     #[error("slowmode: wait {0:?}")]
     Slowmode(std::time::Duration),
     #[error(transparent)]

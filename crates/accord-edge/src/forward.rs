@@ -227,8 +227,8 @@ pub fn body_limit(method: &axum::http::Method, path: &str, general: usize) -> us
     let rest = crate::route::API_ROOTS.iter().find_map(|root| path.strip_prefix(root)).unwrap_or(path);
     let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
     let upload = match (method.as_str(), segments.as_slice()) {
-        ("POST", ["channels", _, "messages"]) => accord_media::upload::envelope(&accord_media::UploadLimits::default()),
-        ("PATCH", ["users", "@me"] | ["guilds", _]) => accord_media::MAX_IMAGE_BODY_BYTES,
+        ("POST", ["channels", _, "messages"]) => accord_files::upload::envelope(&accord_files::UploadLimits::default()),
+        ("PATCH", ["users", "@me"] | ["guilds", _]) => accord_files::MAX_IMAGE_BODY_BYTES,
         _ => 0,
     };
     general.max(upload)

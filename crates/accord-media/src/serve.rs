@@ -16,8 +16,8 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
-use crate::error::MediaError;
-use crate::{filename, keys, sniff};
+use accord_files::error::MediaError;
+use accord_files::{filename, keys, sniff};
 
 /// Content is immutable under its key.
 const CACHE: &str = "public, max-age=31536000, immutable";

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use accord_blobs::{BlobHandle, BlobKey, ObjectBlobs, S3Settings};
 use accord_core::Snowflake;
-use accord_media::{keys, sniff};
+use accord_files::{keys, sniff};
 use axum::body::{Body, to_bytes};
 use axum::http::{Method, Request, StatusCode};
 use axum::response::Response;

@@ -2,7 +2,7 @@
 
 use accord_api::user::{CurrentUser, User};
 use accord_core::{Snowflake, code};
-use accord_media::keys;
+use accord_files::keys;
 use accord_service::extract::{Json, Path, nullable};
 use accord_service::{ApiError, ApiResult, Caller, ServiceContext, render};
 use axum::Router;
@@ -17,7 +17,7 @@ use accord_core::names::{GlobalName, Username};
 
 pub fn router() -> Router<ServiceContext> {
     Router::new()
-        .route("/users/@me", get(me).patch(modify.layer(DefaultBodyLimit::max(accord_media::MAX_IMAGE_BODY_BYTES))))
+        .route("/users/@me", get(me).patch(modify.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES))))
         .route("/users/{user_id}", get(user))
 }
 
@@ -58,12 +58,12 @@ async fn modify(
     if let Some(avatar) = body.avatar {
         user.avatar = match avatar {
             Some(uri) => {
-                let bytes = accord_media::parse_image_data_uri(&uri, accord_media::MAX_IMAGE_BYTES)
+                let bytes = accord_files::parse_image_data_uri(&uri, accord_files::MAX_IMAGE_BYTES)
                     .map_err(|e| e.in_field("avatar"))?;
-                let hash = accord_media::image_hash(&bytes);
+                let hash = accord_files::image_hash(&bytes);
                 // The bytes go first: a user must never name an avatar that is not stored. A
                 // failed update (a taken username) leaves an unreferenced blob, which is harmless.
-                accord_media::store_image(ctx.blobs.as_ref(), keys::avatar(user.id, &hash), bytes)
+                accord_files::store_image(ctx.blobs.as_ref(), keys::avatar(user.id, &hash), bytes)
                     .await
                     .map_err(|e| e.in_field("avatar"))?;
                 Some(hash)

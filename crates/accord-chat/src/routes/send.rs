@@ -5,7 +5,7 @@
 //! that is not written are removed.
 
 use accord_core::{Permissions, Snowflake};
-use accord_media::{MessageBody, UploadLimits};
+use accord_files::{MessageBody, UploadLimits};
 use accord_service::access::ChannelAccess;
 use accord_service::extract::{Path, parse_json};
 use accord_service::{ApiResult, Caller, ServiceContext};

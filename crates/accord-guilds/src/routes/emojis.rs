@@ -82,8 +82,8 @@ pub async fn create(
     }
     let name = valid_name(&body.name)?;
     let roles = valid_roles(&access, body.roles)?;
-    let bytes = accord_media::parse_image_data_uri(&body.image, MAX_EMOJI_BYTES).map_err(|e| e.in_field("image"))?;
-    let animated = accord_media::sniff::sniff(&bytes, "") == "image/gif";
+    let bytes = accord_files::parse_image_data_uri(&body.image, MAX_EMOJI_BYTES).map_err(|e| e.in_field("image"))?;
+    let animated = accord_files::sniff::sniff(&bytes, "") == "image/gif";
     let mut emojis = ctx.store.guild_emojis(guild_id).await?;
     if emojis.iter().filter(|e| e.animated == animated).count() >= MAX_PER_KIND {
         return Err(GuildError::MaxEmojis.into());
@@ -97,7 +97,7 @@ pub async fn create(
         available: true,
         roles,
     };
-    accord_media::store_image(ctx.blobs.as_ref(), accord_media::keys::emoji(emoji.id), bytes)
+    accord_files::store_image(ctx.blobs.as_ref(), accord_files::keys::emoji(emoji.id), bytes)
         .await
         .map_err(|e| e.in_field("image"))?;
     emojis.push(emoji.clone());
@@ -167,7 +167,7 @@ pub async fn delete(
         return Err(GuildError::UnknownEmoji.into());
     }
     ctx.events_committed();
-    if let Err(error) = ctx.blobs.delete(&accord_media::keys::emoji(emoji_id)).await {
+    if let Err(error) = ctx.blobs.delete(&accord_files::keys::emoji(emoji_id)).await {
         tracing::warn!(%error, emoji_id = %emoji_id, "could not delete an emoji's image");
     }
     Ok(StatusCode::NO_CONTENT)

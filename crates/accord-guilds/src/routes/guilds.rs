@@ -3,7 +3,7 @@
 use accord_api::guild::{Guild, PartialGuild};
 use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
-use accord_media::keys;
+use accord_files::keys;
 use accord_service::access::GuildAccess;
 use accord_service::extract::{Json, Path, Query, nullable};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
@@ -171,9 +171,9 @@ pub async fn modify(
     // Parsed before anything else is stored, stored after every other field checks out.
     let icon = match body.icon {
         Some(Some(uri)) => {
-            let bytes = accord_media::parse_image_data_uri(&uri, accord_media::MAX_IMAGE_BYTES)
+            let bytes = accord_files::parse_image_data_uri(&uri, accord_files::MAX_IMAGE_BYTES)
                 .map_err(|e| e.in_field("icon"))?;
-            Some(Some((accord_media::image_hash(&bytes), bytes)))
+            Some(Some((accord_files::image_hash(&bytes), bytes)))
         }
         Some(None) => Some(None),
         None => None,
@@ -218,7 +218,7 @@ pub async fn modify(
         Some(Some((hash, bytes))) => {
             // The bytes go first: a guild must never name an icon that is not stored. A
             // failed update leaves an unreferenced blob, which is harmless.
-            accord_media::store_image(ctx.blobs.as_ref(), keys::icon(guild_id, &hash), bytes)
+            accord_files::store_image(ctx.blobs.as_ref(), keys::icon(guild_id, &hash), bytes)
                 .await
                 .map_err(|e| e.in_field("icon"))?;
             guild.icon = Some(hash);

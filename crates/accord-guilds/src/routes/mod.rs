@@ -22,7 +22,7 @@ pub fn router() -> Router<ServiceContext> {
         .route(
             "/guilds/{guild_id}",
             get(guilds::get)
-                .patch(guilds::modify.layer(DefaultBodyLimit::max(accord_media::MAX_IMAGE_BODY_BYTES)))
+                .patch(guilds::modify.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES)))
                 .delete(guilds::delete),
         )
         .route("/users/@me/guilds", get(guilds::list_mine))
@@ -45,7 +45,7 @@ pub fn router() -> Router<ServiceContext> {
         .route("/guilds/{guild_id}/invites", get(invites::list_for_guild))
         .route(
             "/guilds/{guild_id}/emojis",
-            get(emojis::list).post(emojis::create.layer(DefaultBodyLimit::max(accord_media::MAX_IMAGE_BODY_BYTES))),
+            get(emojis::list).post(emojis::create.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES))),
         )
         .route("/guilds/{guild_id}/emojis/{emoji_id}", get(emojis::get).patch(emojis::modify).delete(emojis::delete))
         .route("/channels/{channel_id}/invites", get(invites::list_for_channel).post(invites::create))

@@ -1,6 +1,6 @@
 //! Message bodies built by hand, byte for byte, and read as a handler would read them.
 
-use accord_media::{MediaError, MessageBody, UploadLimits};
+use accord_files::{MediaError, MessageBody, UploadLimits};
 use accord_service::ApiError;
 use axum::body::Body;
 use axum::extract::FromRequest;

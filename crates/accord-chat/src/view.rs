@@ -8,7 +8,7 @@ use accord_service::{ServiceContext, render};
 use accord_store::{MessageRecord, Store, StoreResult, UserRecord};
 
 /// Discord's message flag for a message that started a thread (whose id is the message's).
-const HAS_THREAD: u64 = 1 << 5;
+pub const HAS_THREAD: u64 = 1 << 5;
 
 /// Renders a page of messages of one channel, in the given order.
 pub async fn messages(ctx: &ServiceContext, records: &[MessageRecord], viewer: Snowflake) -> StoreResult<Vec<Message>> {

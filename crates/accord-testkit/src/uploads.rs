@@ -44,13 +44,16 @@ pub fn multipart(payload: &Value, files: &[(&str, &str, &[u8])]) -> Vec<u8> {
     body
 }
 
+/// POSTs a message with `files` to `channel`, as Discord's multipart upload.
 pub async fn upload(user: &TestUser, channel: &str, payload: Value, files: &[(&str, &str, &[u8])]) -> Answer {
+    upload_to(user, &format!("/channels/{channel}/messages"), payload, files).await
+}
+
+/// POSTs a multipart body with `payload_json` and `files` to `path` (under the API root).
+pub async fn upload_to(user: &TestUser, path: &str, payload: Value, files: &[(&str, &str, &[u8])]) -> Answer {
     let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
     let body = multipart(&payload, files);
-    user.api
-        .send_raw(Method::POST, &format!("/channels/{channel}/messages"), Some((body, &content_type)))
-        .await
-        .unwrap()
+    user.api.send_raw(Method::POST, path, Some((body, &content_type))).await.expect("upload request")
 }
 
 /// `bytes` as a `data:` URI declaring `declared`, as clients send icons and avatars.

@@ -1,6 +1,6 @@
 //! Starting threads: `POST /channels/{c}/messages/{m}/threads` (a public thread whose id is
 //! the message's) and `POST /channels/{c}/threads` (a public or private thread in a text
-//! channel, or a post with its first message in a forum).
+//! channel; in a forum, a post: see `forum_post`).
 
 use accord_api::channel::Channel;
 use accord_core::time::now_ms;
@@ -9,22 +9,20 @@ use accord_service::access::{ChannelAccess, PRIVATE_THREAD};
 use accord_service::audience::Audience;
 use accord_service::extract::{Json, Path};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
-use accord_store::{ChannelRecord, MessageRecord, StoreError, ThreadRecord};
-use axum::extract::State;
+use accord_store::{ChannelRecord, StoreError, ThreadRecord};
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::rules;
 use crate::error::ChatError;
-use crate::routes::mentions::{AllowedMentions, effective_mentions};
-use crate::{content, embeds, events, view};
+use crate::routes::mentions::AllowedMentions;
+use crate::{events, view};
 
 /// Channel types threads start in: text and announcement channels.
 const THREAD_PARENTS: [u8; 2] = [0, 5];
 const FORUM: u8 = 15;
-/// Tags one forum post may carry.
-const MAX_APPLIED_TAGS: usize = 5;
 
 #[derive(Debug, Deserialize)]
 pub struct FromMessage {
@@ -47,14 +45,20 @@ pub async fn from_message(
         return Err(ChatError::WrongChannelType.into());
     }
     access.require_permission(Permissions::READ_MESSAGE_HISTORY | Permissions::CREATE_PUBLIC_THREADS)?;
-    ctx.store.message(channel_id, message_id).await?.ok_or(ChatError::UnknownMessage)?;
+    let mut source = ctx.store.message(channel_id, message_id).await?.ok_or(ChatError::UnknownMessage)?;
     let kind = if access.channel.kind == 5 { 10 } else { 11 };
     let settings =
         Settings { auto_archive: body.auto_archive_duration, rate_limit: body.rate_limit_per_user, invitable: None };
     let thread =
         new_thread(&access.channel, message_id, kind, rules::name(&body.name)?, caller.user_id, settings, vec![])?;
     let event = created_event(&ctx, &thread).await?;
-    match ctx.store.create_thread(&thread, Some(message_id), None, &[event]).await {
+    // The message now carries its thread, which its viewers learn from MESSAGE_UPDATE.
+    source.flags |= view::HAS_THREAD;
+    let mut rendered = view::message(&ctx, &source, caller.user_id).await?;
+    rendered.thread = Some(Box::new(render::channel(&thread)));
+    let audience = events::audience(&ctx, &access).await?;
+    let update = events::message_event(&ctx, &audience, "MESSAGE_UPDATE", &rendered, &source, None);
+    match ctx.store.create_thread(&thread, Some(message_id), None, &[event, update]).await {
         Ok(()) => {}
         Err(StoreError::Conflict(_)) => return Err(ChatError::ThreadExists.into()),
         Err(error) => return Err(error.into()),
@@ -67,28 +71,28 @@ pub async fn from_message(
 #[derive(Debug, Deserialize)]
 pub struct StarterBody {
     #[serde(default)]
-    content: Option<String>,
+    pub(super) content: Option<String>,
     #[serde(default)]
-    embeds: Option<Vec<Value>>,
+    pub(super) embeds: Option<Vec<Value>>,
     #[serde(default)]
-    allowed_mentions: Option<AllowedMentions>,
+    pub(super) allowed_mentions: Option<AllowedMentions>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct StartThread {
-    name: String,
+    pub(super) name: String,
     #[serde(default, rename = "type")]
     kind: Option<u8>,
     #[serde(default)]
-    auto_archive_duration: Option<u32>,
+    pub(super) auto_archive_duration: Option<u32>,
     #[serde(default)]
-    rate_limit_per_user: Option<u32>,
+    pub(super) rate_limit_per_user: Option<u32>,
     #[serde(default)]
     invitable: Option<bool>,
     #[serde(default)]
-    message: Option<StarterBody>,
+    pub(super) message: Option<StarterBody>,
     #[serde(default)]
-    applied_tags: Option<Vec<Snowflake>>,
+    pub(super) applied_tags: Option<Vec<Snowflake>>,
 }
 
 /// `POST /channels/{c}/threads` — CREATE_PUBLIC_THREADS or CREATE_PRIVATE_THREADS in a text
@@ -97,12 +101,13 @@ pub async fn start(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
-    Json(body): Json<StartThread>,
+    request: Request,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
     if access.channel.kind == FORUM {
-        return forum_post(ctx, caller.user_id, access, body).await;
+        return super::forum_post::create(&ctx, caller.user_id, &access, request).await;
     }
+    let Json(body) = Json::<StartThread>::from_request(request, &()).await?;
     if !THREAD_PARENTS.contains(&access.channel.kind) {
         return Err(ChatError::WrongChannelType.into());
     }
@@ -131,79 +136,14 @@ pub async fn start(
     Ok((StatusCode::CREATED, axum::Json(json!(render::channel(&thread)))))
 }
 
-/// A forum post: a public thread whose first message has the thread's id.
-async fn forum_post(
-    ctx: ServiceContext,
-    caller: Snowflake,
-    access: ChannelAccess,
-    body: StartThread,
-) -> ApiResult<(StatusCode, axum::Json<Value>)> {
-    access.require_permission(Permissions::SEND_MESSAGES)?;
-    let forum = access.channel.forum.clone().unwrap_or_default();
-    let tags = body.applied_tags.unwrap_or_default();
-    if tags.len() > MAX_APPLIED_TAGS {
-        return Err(ChatError::InvalidField { field: "applied_tags", message: "Must be 5 or fewer in length." }.into());
-    }
-    for tag in &tags {
-        let known = forum.tags.iter().find(|t| t.id == *tag);
-        let known = known.ok_or(ChatError::InvalidField { field: "applied_tags", message: "Unknown tag." })?;
-        if known.moderated {
-            access.require_permission(Permissions::MANAGE_THREADS)?;
-        }
-    }
-    let starter =
-        body.message.ok_or(ChatError::InvalidField { field: "message", message: "This field is required" })?;
-    let text = content::optional(starter.content.unwrap_or_default())?;
-    let embeds = embeds::validate(starter.embeds.unwrap_or_default())?;
-    if text.is_empty() && embeds == "[]" {
-        return Err(ChatError::EmptyMessage.into());
-    }
-    let rate_limit = body.rate_limit_per_user.or(Some(forum.default_thread_rate_limit_per_user));
-    let settings = Settings { auto_archive: body.auto_archive_duration, rate_limit, invitable: None };
-    let id = ctx.next_id();
-    let thread = new_thread(&access.channel, id, 11, rules::name(&body.name)?, caller, settings, tags)?;
-    let (mention_user_ids, mention_role_ids, mention_everyone) =
-        effective_mentions(&ctx, &access, &text, starter.allowed_mentions.as_ref()).await?;
-    let message = MessageRecord {
-        id,
-        channel_id: id,
-        guild_id: thread.guild_id,
-        author_id: caller,
-        content: text,
-        nonce: None,
-        enforced_nonce: false,
-        tts: false,
-        kind: 0,
-        flags: 0,
-        edited_ms: None,
-        pinned_ms: None,
-        mention_everyone,
-        mention_user_ids,
-        mention_role_ids,
-        reference: None,
-        attachments: Vec::new(),
-        embeds,
-    };
-    let rendered = view::message(&ctx, &message, caller).await?;
-    let audience = Audience::of(ctx.store.as_ref(), &thread).await?;
-    let created = created_event(&ctx, &thread).await?;
-    let first =
-        events::message_event(&ctx, &audience, "MESSAGE_CREATE", &rendered, &message, access.guild.member.as_ref());
-    ctx.store.create_thread(&thread, None, Some(&message), &[created, first]).await?;
-    ctx.events_committed();
-    let mut answer = json!(render::channel(&thread));
-    answer["message"] = json!(rendered);
-    Ok((StatusCode::CREATED, axum::Json(answer)))
-}
-
 /// What a client chose for a new thread.
-struct Settings {
-    auto_archive: Option<u32>,
-    rate_limit: Option<u32>,
-    invitable: Option<bool>,
+pub(super) struct Settings {
+    pub(super) auto_archive: Option<u32>,
+    pub(super) rate_limit: Option<u32>,
+    pub(super) invitable: Option<bool>,
 }
 
-fn new_thread(
+pub(super) fn new_thread(
     parent: &ChannelRecord,
     id: Snowflake,
     kind: u8,
@@ -250,7 +190,10 @@ fn new_thread(
 
 /// THREAD_CREATE with `newly_created`, to the thread's audience (a new private thread's is its
 /// owner alone, who is not stored as a member until it commits).
-async fn created_event(ctx: &ServiceContext, thread: &ChannelRecord) -> Result<accord_store::EventDraft, StoreError> {
+pub(super) async fn created_event(
+    ctx: &ServiceContext,
+    thread: &ChannelRecord,
+) -> Result<accord_store::EventDraft, StoreError> {
     let owner = thread.thread.as_ref().map(|t| t.owner_id);
     let audience = if thread.kind == PRIVATE_THREAD {
         Audience { guild_id: None, channel_id: None, user_ids: owner.into_iter().collect() }

@@ -4,6 +4,7 @@
 
 pub mod archiver;
 pub mod create;
+pub mod forum_post;
 pub mod lists;
 pub mod members;
 pub mod rules;

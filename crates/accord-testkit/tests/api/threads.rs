@@ -43,6 +43,8 @@ async fn a_thread_started_from_a_message_shares_its_id_and_counts_its_messages()
     assert_eq!(thread["thread_metadata"]["archived"], false);
     let event = events.expect("THREAD_CREATE").await;
     assert_eq!(event.data["newly_created"], true);
+    let update = events.expect("MESSAGE_UPDATE").await;
+    assert_eq!(update.data["thread"]["id"], message.as_str(), "the message's viewers learn of its thread");
     assert_eq!(event.channel_id.as_deref(), Some(guild.text.as_str()), "gated by the parent");
     let source = alice.api.get(&format!("/channels/{}/messages/{message}", guild.text)).await.unwrap();
     assert_eq!(source.body["flags"].as_u64().unwrap() & (1 << 5), 1 << 5, "HAS_THREAD");
@@ -327,4 +329,27 @@ async fn archived_private_threads_are_listed_to_moderators_and_to_their_members(
     assert_eq!(ids(&all.body), [json!(theirs), json!(mine)]);
     let public = alice.api.get(&format!("/channels/{}/threads/archived/public", guild.text)).await.unwrap();
     assert_eq!(public.body["threads"], json!([]));
+}
+
+#[tokio::test]
+async fn a_forum_post_may_carry_files() {
+    use accord_testkit::uploads::{png, upload_to};
+
+    let server = TestServer::spawn().await;
+    let alice = server.user("alice").await;
+    let guild = server.guild(&alice).await;
+    let forum = alice.api.post(&format!("/guilds/{}/channels", guild.id), json!({ "name": "art", "type": 15 })).await;
+    let forum = forum.unwrap().id();
+    let image = png(3, 2);
+
+    let payload = json!({ "name": "my drawing", "message": { "content": "look" } });
+    let posted =
+        upload_to(&alice, &format!("/channels/{forum}/threads"), payload, &[("drawing.png", "image/png", &image)])
+            .await;
+
+    assert_eq!(posted.status, 201, "{}", posted.text);
+    let file = &posted.body["message"]["attachments"][0];
+    assert_eq!((file["width"].as_u64(), file["height"].as_u64()), (Some(3), Some(2)));
+    let served = reqwest::get(file["url"].as_str().unwrap()).await.unwrap();
+    assert_eq!(served.bytes().await.unwrap().as_ref(), image.as_slice());
 }

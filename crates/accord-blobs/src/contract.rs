@@ -75,6 +75,7 @@ macro_rules! contract_tests {
             keys::keys_sharing_a_prefix_are_separate_blobs,
             keys::unusual_characters_are_kept_exactly,
             keys::deleting_one_key_keeps_its_siblings,
+            keys::a_prefix_deletes_its_blobs_and_only_those,
             health::the_store_answers_a_ping,
         );
     };

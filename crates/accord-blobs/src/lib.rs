@@ -69,6 +69,10 @@ pub trait BlobStore: Send + Sync + 'static {
     /// Removes the blob under `key`; removing one that is not there succeeds.
     async fn delete(&self, key: &BlobKey) -> BlobResult<()>;
 
+    /// Removes every blob whose key starts with the segments of `prefix` (`attachments/7`
+    /// covers `attachments/7/...`, not `attachments/70/...`); returns how many went.
+    async fn delete_prefix(&self, prefix: &BlobKey) -> BlobResult<u64>;
+
     /// Succeeds when the store answers; fails within a second when it does not (for `/ready`).
     async fn ping(&self) -> BlobResult<()>;
 }

@@ -135,6 +135,15 @@ impl BlobStore for ObjectBlobs {
         Ok(Box::new(ObjectWriter { parts: WriteMultipart::new(upload), sidecar }))
     }
 
+    async fn delete_prefix(&self, prefix: &BlobKey) -> BlobResult<u64> {
+        use futures::{StreamExt, TryStreamExt};
+        let listed = self.store.list(Some(&path(prefix))).map_ok(|meta| meta.location).boxed();
+        let deleted = self.store.delete_stream(listed).try_collect::<Vec<Path>>().await.map_err(failure::classify)?;
+        // On the local disk each blob has a content-type sidecar, listed and deleted with it.
+        let blobs = deleted.iter().filter(|p| !p.as_ref().ends_with("#type")).count();
+        Ok(blobs as u64)
+    }
+
     async fn get(&self, key: &BlobKey) -> BlobResult<Blob> {
         let found = self.store.get(&path(key)).await.map_err(failure::classify)?;
         let stored_type = found.attributes.get(&Attribute::ContentType).map(|v| v.as_ref().to_owned());

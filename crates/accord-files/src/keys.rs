@@ -28,6 +28,16 @@ pub fn emoji(id: Snowflake) -> BlobKey {
     key(format!("emojis/{id}"))
 }
 
+/// `attachments/{channel}`: the prefix of every attachment of a channel.
+pub fn attachments_of(channel: Snowflake) -> BlobKey {
+    key(format!("attachments/{channel}"))
+}
+
+/// `icons/{guild}`: the prefix of every icon a guild had.
+pub fn icons_of(guild: Snowflake) -> BlobKey {
+    key(format!("icons/{guild}"))
+}
+
 /// Every key above is a fixed prefix, decimal ids and one sanitized segment (non-empty, no
 /// leading dot, only `[A-Za-z0-9._-]`, at most 100 characters), always a valid key.
 fn key(raw: String) -> BlobKey {

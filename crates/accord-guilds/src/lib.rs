@@ -2,11 +2,13 @@
 //! included; threads are changed and deleted through the channel routes), roles, members and
 //! invites. Every change commits with its Discord event in the same transaction.
 //!
-//! Parts: [`error`], [`events`] (event payloads), [`thread_sync`] (THREAD_LIST_SYNC on gained
+//! Parts: [`error`], [`events`] (event payloads), [`files`] (files of deleted channels and
+//! guilds), [`thread_sync`] (THREAD_LIST_SYNC on gained
 //! access), [`validate`] (field rules), [`routes`].
 
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod routes;
 pub mod thread_sync;
 pub mod validate;

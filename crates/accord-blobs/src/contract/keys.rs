@@ -39,3 +39,22 @@ pub async fn deleting_one_key_keeps_its_siblings(blobs: &dyn BlobStore) {
     assert_eq!(blobs.head(&a).await, Ok(None));
     assert_eq!(blobs.get(&b).await.expect("get b").bytes, Bytes::from_static(b"b"));
 }
+
+pub async fn a_prefix_deletes_its_blobs_and_only_those(blobs: &dyn BlobStore) {
+    let inside = [key("attachments/7/1/a.png"), key("attachments/7/2/b.txt"), key("attachments/7/2/c.txt")];
+    let outside = [key("attachments/70/1/a.png"), key("attachments/8/7/a.png")];
+    for k in inside.iter().chain(&outside) {
+        blobs.put(k, Bytes::from_static(b"x"), "text/plain").await.expect("put");
+    }
+
+    let deleted = blobs.delete_prefix(&key("attachments/7")).await.expect("delete prefix");
+
+    assert_eq!(deleted, 3);
+    for k in &inside {
+        assert_eq!(blobs.head(k).await.expect("head"), None, "{k}");
+    }
+    for k in &outside {
+        assert!(blobs.exists(k).await.expect("exists"), "{k}");
+    }
+    assert_eq!(blobs.delete_prefix(&key("attachments/7")).await.expect("again"), 0);
+}

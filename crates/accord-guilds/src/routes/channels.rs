@@ -285,10 +285,12 @@ pub async fn delete(
         return threads::delete(&ctx, access).await;
     }
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
+    let with_threads = crate::files::with_threads(&ctx, &access.channel).await?;
     let event = events::channel(&ctx, "CHANNEL_DELETE", &access.channel);
     if !ctx.store.delete_channel(channel_id, &[event]).await? {
         return Err(GuildError::UnknownChannel.into());
     }
     ctx.events_committed();
+    crate::files::remove_later(&ctx, with_threads, None, Vec::new());
     Ok(axum::Json(render::channel(&access.channel)))
 }

@@ -267,9 +267,15 @@ pub async fn delete(
             break;
         }
     }
+    let mut channels = Vec::new();
+    for channel in ctx.store.guild_channels(guild_id).await? {
+        channels.extend(crate::files::with_threads(&ctx, &channel).await?);
+    }
+    let emojis = ctx.store.guild_emojis(guild_id).await?.iter().map(|e| e.id).collect();
     let event = events::guild_delete(&ctx, guild_id, members);
     ctx.store.delete_guild(guild_id, &[event]).await?;
     ctx.events_committed();
+    crate::files::remove_later(&ctx, channels, Some(guild_id), emojis);
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -207,5 +207,6 @@ pub async fn delete(ctx: &ServiceContext, access: ChannelAccess) -> ApiResult<ax
         return Err(GuildError::UnknownChannel.into());
     }
     ctx.events_committed();
+    crate::files::remove_later(ctx, vec![thread.id], None, Vec::new());
     Ok(axum::Json(render::channel(thread)))
 }

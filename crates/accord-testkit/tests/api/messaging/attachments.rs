@@ -112,3 +112,41 @@ async fn oversized_lying_and_malformed_uploads_are_refused_and_store_nothing() {
     let stored = std::fs::read_dir(&blobs).map(|d| d.count()).unwrap_or(0);
     assert_eq!(stored, 0, "no bytes were left behind");
 }
+
+/// Waits up to five seconds for `url` to stop being served (files go in the background).
+async fn gone(url: &str) -> bool {
+    for _ in 0..50 {
+        if fetch(url).await.status() == 404 {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn deleting_a_channel_or_a_guild_deletes_their_files() {
+    let server = TestServer::spawn().await;
+    let (guild, _bob) = guild_with_bob(&server).await;
+    let alice = &guild.owner;
+    let other = guild.channel("other").await;
+    let thread = alice.api.post(&format!("/channels/{other}/threads"), json!({ "name": "t", "type": 11 })).await;
+    let thread = thread.unwrap().id();
+    let image = png(2, 2);
+    let mut urls = Vec::new();
+    for channel in [&guild.text, &other, &thread] {
+        let sent = upload(alice, channel, json!({ "content": "f" }), &[("f.png", "image/png", &image)]).await;
+        assert_eq!(sent.status, 200, "{}", sent.text);
+        urls.push(sent.body["attachments"][0]["url"].as_str().unwrap().to_owned());
+    }
+    let emoji = guild.emoji("doomed").await;
+
+    assert_eq!(alice.api.delete(&format!("/channels/{other}")).await.unwrap().status, 200);
+    assert!(gone(&urls[1]).await, "the channel's files");
+    assert!(gone(&urls[2]).await, "its threads' files");
+    assert_eq!(fetch(&urls[0]).await.status(), 200, "other channels keep theirs");
+
+    assert_eq!(alice.api.delete(&format!("/guilds/{}", guild.id)).await.unwrap().status, 204);
+    assert!(gone(&urls[0]).await, "the guild's files");
+    assert!(gone(&format!("{}/emojis/{emoji}.png", server.url())).await, "its emoji");
+}

@@ -380,6 +380,7 @@ pub mod permissions {
     pub const CHANGE_NICKNAME: u64 = 1 << 26;
     pub const MANAGE_NICKNAMES: u64 = 1 << 27;
     pub const MANAGE_ROLES: u64 = 1 << 28;
+    pub const MANAGE_GUILD_EXPRESSIONS: u64 = 1 << 30;
     pub const MANAGE_THREADS: u64 = 1 << 34;
     pub const MODERATE_MEMBERS: u64 = 1 << 40;
 }

@@ -1,5 +1,5 @@
 //! The authorization matrix: every guild, channel, role, member, invite, message, reaction,
-//! pin, read-mark, search and thread route, called by eight kinds of caller, each answer's status checked against a
+//! pin, read-mark, search, thread and emoji route, called by eight kinds of caller, each answer's status checked against a
 //! table. A failing cell is reported by route and actor; all cells run before the test fails.
 //!
 //! Targets a route changes (a channel, message, role, member, bot or invite) are made fresh
@@ -10,8 +10,8 @@ use std::cell::Cell;
 
 use accord_client::Client;
 use accord_testkit::permissions::{
-    ADMINISTRATOR, KICK_MEMBERS, MANAGE_CHANNELS, MANAGE_GUILD, MANAGE_MESSAGES, MANAGE_NICKNAMES, MANAGE_ROLES,
-    MANAGE_THREADS, VIEW_CHANNEL,
+    ADMINISTRATOR, KICK_MEMBERS, MANAGE_CHANNELS, MANAGE_GUILD, MANAGE_GUILD_EXPRESSIONS, MANAGE_MESSAGES,
+    MANAGE_NICKNAMES, MANAGE_ROLES, MANAGE_THREADS, VIEW_CHANNEL,
 };
 use accord_testkit::{TestGuild, TestServer, TestUser};
 use reqwest::Method;
@@ -205,6 +205,30 @@ const THREAD_ROUTES: &[Route] = &[
         MANAGE_THREADS,
         [200, 200, 200, 403, 404, 404, 403, 401],
     ),
+    route("GET", "/channels/{c}/users/@me/threads/archived/private", "", 0, [200, 200, 200, 200, 404, 404, 200, 401]),
+    route("GET", "/channels/{c}/threads/search", "", 0, [200, 200, 200, 200, 404, 404, 200, 401]),
+    route("PUT", "/channels/{t}/thread-members/{u}", "{}", 0, [204, 204, 204, 204, 404, 404, 204, 401]),
+];
+
+/// Custom emoji routes; `{e}` is an emoji of the owner's. The image is a 1x1 PNG header.
+const EMOJI_ROUTES: &[Route] = &[
+    route("GET", "/guilds/{g}/emojis", "", 0, [200, 200, 200, 200, 200, 404, 200, 401]),
+    route("GET", "/guilds/{g}/emojis/{e}", "", 0, [200, 200, 200, 200, 200, 404, 200, 401]),
+    route(
+        "POST",
+        "/guilds/{g}/emojis",
+        r#"{"name":"new_one","image":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAAAAAAAAAAAElFTkSuQmCC"}"#,
+        0,
+        [201, 201, 201, 201, 201, 404, 201, 401],
+    ),
+    route(
+        "PATCH",
+        "/guilds/{g}/emojis/{e}",
+        r#"{"name":"renamed"}"#,
+        MANAGE_GUILD_EXPRESSIONS,
+        [200, 200, 200, 403, 403, 404, 403, 401],
+    ),
+    route("DELETE", "/guilds/{g}/emojis/{e}", "", MANAGE_GUILD_EXPRESSIONS, [204, 204, 204, 403, 403, 404, 403, 401]),
 ];
 
 /// Routes that change the actors themselves (membership, the guild): each runs in a world of its own.
@@ -264,6 +288,9 @@ impl World {
             let thread = owner.api.post(&path, json!({ "name": "target", "type": 11 })).await.unwrap();
             assert_eq!(thread.status, 201, "fresh thread: {}", thread.text);
             targets.push(("{t}", thread.id()));
+        }
+        if wants("{e}") && !has(targets, "{e}") {
+            targets.push(("{e}", self.guild.emoji("target").await));
         }
         if wants("{code}") && !has(targets, "{code}") {
             let path = format!("/channels/{}/invites", channel.as_deref().unwrap());
@@ -360,6 +387,11 @@ async fn reaction_pin_read_mark_and_search_routes_answer_each_kind_of_caller_as_
 #[tokio::test]
 async fn thread_routes_answer_each_kind_of_caller_as_the_table_says() {
     check(THREAD_ROUTES).await;
+}
+
+#[tokio::test]
+async fn emoji_routes_answer_each_kind_of_caller_as_the_table_says() {
+    check(EMOJI_ROUTES).await;
 }
 
 #[tokio::test]

@@ -11,8 +11,7 @@ pub fn parse(text: &str) -> Result<ReactionEmoji, ChatError> {
     if let Some((name, id)) = text.rsplit_once(':') {
         let id: Snowflake = id.parse().map_err(|_| ChatError::UnknownEmoji)?;
         let name = name.trim_start_matches("a:");
-        let valid_name = (2..=32).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !valid_name {
+        if !accord_core::names::is_emoji_name(name) {
             return Err(ChatError::UnknownEmoji);
         }
         return Ok(ReactionEmoji { id: Some(id), name: name.to_owned(), animated: text.starts_with("a:") });

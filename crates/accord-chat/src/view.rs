@@ -12,9 +12,34 @@ pub const HAS_THREAD: u64 = 1 << 5;
 
 /// Renders a page of messages of one channel, in the given order.
 pub async fn messages(ctx: &ServiceContext, records: &[MessageRecord], viewer: Snowflake) -> StoreResult<Vec<Message>> {
+    render(ctx, records, viewer, Stored::Yes).await
+}
+
+/// Renders a message being created: it has no reactions yet, so none are looked up.
+pub async fn new_message(ctx: &ServiceContext, record: &MessageRecord, viewer: Snowflake) -> StoreResult<Message> {
+    let mut rendered = render(ctx, std::slice::from_ref(record), viewer, Stored::No).await?;
+    Ok(rendered.pop().expect("one record renders as one message"))
+}
+
+/// Whether the messages are stored already, so they may have reactions.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stored {
+    Yes,
+    No,
+}
+
+async fn render(
+    ctx: &ServiceContext,
+    records: &[MessageRecord],
+    viewer: Snowflake,
+    stored: Stored,
+) -> StoreResult<Vec<Message>> {
     let Some(first) = records.first() else { return Ok(Vec::new()) };
     let ids: Vec<Snowflake> = records.iter().map(|m| m.id).collect();
-    let reactions = ctx.store.reactions(first.channel_id, &ids, viewer).await?;
+    let reactions = match stored {
+        Stored::Yes => ctx.store.reactions(first.channel_id, &ids, viewer).await?,
+        Stored::No => Vec::new(),
+    };
     let mut referenced = Vec::new();
     for reference in records.iter().filter_map(|m| m.reference) {
         if let Some(original) = ctx.store.message(reference.channel_id, reference.message_id).await? {

@@ -68,6 +68,11 @@ impl From<GlobalName> for String {
     }
 }
 
+/// Whether `name` may name a custom emoji: 2..=32 ASCII letters, digits and `_`.
+pub fn is_emoji_name(name: &str) -> bool {
+    (2..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -216,7 +216,7 @@ async fn send(
         attachments: stored,
         embeds,
     };
-    let rendered = view::message(ctx, &record, caller).await?;
+    let rendered = view::new_message(ctx, &record, caller).await?;
     let event = events::message_event(
         ctx,
         &events::audience(ctx, access).await?,

@@ -104,7 +104,7 @@ async fn post(
         attachments: files,
         embeds,
     };
-    let rendered = view::message(ctx, &message, caller).await?;
+    let rendered = view::new_message(ctx, &message, caller).await?;
     let audience = Audience::of(ctx.store.as_ref(), &thread).await?;
     let created = created_event(ctx, &thread).await?;
     let first =

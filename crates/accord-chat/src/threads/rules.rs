@@ -11,9 +11,6 @@ use serde_json::json;
 
 use crate::error::ChatError;
 
-/// Thread types: announcement, public and private threads.
-pub const THREAD_KINDS: [u8; 3] = [10, 11, 12];
-
 pub fn auto_archive(value: Option<u32>) -> Result<u32, ChatError> {
     match value {
         None => Ok(1440),

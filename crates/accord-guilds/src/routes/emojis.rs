@@ -21,8 +21,11 @@ const MAX_PER_KIND: usize = 50;
 const MAX_EMOJI_BYTES: usize = 256 * 1024;
 
 fn valid_name(name: &str) -> Result<String, GuildError> {
-    let ok = (2..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if ok { Ok(name.to_owned()) } else { Err(invalid("name", "Must be 2-32 characters of letters, digits and '_'.")) }
+    if accord_core::names::is_emoji_name(name) {
+        Ok(name.to_owned())
+    } else {
+        Err(invalid("name", "Must be 2-32 characters of letters, digits and '_'."))
+    }
 }
 
 /// Role ids must be the guild's roles (not @everyone).

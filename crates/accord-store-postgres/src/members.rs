@@ -72,6 +72,19 @@ impl MemberStore for PostgresStore {
         tx.commit().await.map_err(db)
     }
 
+    async fn shared_guilds(&self, user_id: Snowflake, other_id: Snowflake) -> StoreResult<Vec<Snowflake>> {
+        let rows: Vec<i64> = sqlx::query_scalar(
+            "SELECT a.guild_id FROM members a JOIN members b ON b.guild_id = a.guild_id AND b.user_id = $2 \
+             WHERE a.user_id = $1 ORDER BY a.guild_id",
+        )
+        .bind(user_id.as_i64())
+        .bind(other_id.as_i64())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().map(Snowflake::from_i64).collect())
+    }
+
     async fn remove_member(&self, guild_id: Snowflake, user_id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
         let mut tx = self.write().await?;
         let deleted = sqlx::query("DELETE FROM members WHERE guild_id = $1 AND user_id = $2")

@@ -3,6 +3,7 @@
 //! (author, nonce): a concurrent repeat waits for the first insert and then finds its row.
 //! Edits and pins lock the message row first, so versions and the pin limit hold under
 //! concurrent writers; each write keeps the message's mention rows in step (`message_index`).
+//! A message outside guilds opens its DM again for recipients who closed it.
 
 use accord_core::Snowflake;
 use accord_store::codec::{attachments_from_json, attachments_to_json};
@@ -61,6 +62,14 @@ impl MessageStore for PostgresStore {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
+        if message.guild_id.is_none() {
+            // A DM or group DM: shown again to those who closed it.
+            sqlx::query("UPDATE channel_recipients SET open = TRUE WHERE channel_id = $1 AND NOT open")
+                .bind(message.channel_id.as_i64())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
         message_index::add(&mut tx, message).await.map_err(db)?;
         events::write(&mut tx, events).await.map_err(db)?;
         tx.commit().await.map_err(db)?;

@@ -67,4 +67,20 @@ impl ReadStateStore for PostgresStore {
             .map_err(db)?;
         Ok(states.into_iter().filter(|s| s.last_message_id.is_some() || s.mention_count > 0).collect())
     }
+
+    async fn read_marks(
+        &self,
+        channel_id: Snowflake,
+        user_ids: &[Snowflake],
+    ) -> StoreResult<Vec<(Snowflake, Snowflake)>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT user_id, last_message_id FROM read_states WHERE channel_id = $1 AND user_id = ANY($2)",
+        )
+        .bind(channel_id.as_i64())
+        .bind(ids(user_ids))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(rows.into_iter().map(|(user, message)| (Snowflake::from_i64(user), Snowflake::from_i64(message))).collect())
+    }
 }

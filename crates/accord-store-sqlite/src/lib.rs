@@ -9,8 +9,8 @@
 //!
 //! - `lib.rs`: opening the database (connection settings, pool, migrations).
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
-//!   `invites`, `emojis`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`, `outbox`,
-//!   `health`.
+//!   `invites`, `emojis`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`,
+//!   `private_channels`, `relationships`, `outbox`, `health`.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows written inside a
 //!   transaction), `codec` (ids, bit sets and JSON lists to and from SQL values).
 //! - `migrations/`: the schema, embedded into the binary.
@@ -28,8 +28,10 @@ mod members;
 mod message_index;
 mod messages;
 mod outbox;
+mod private_channels;
 mod reactions;
 mod read_states;
+mod relationships;
 mod roles;
 mod search;
 mod threads;
@@ -56,6 +58,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "messaging", include_str!("../migrations/0002_messaging.sql")),
     (3, "threads", include_str!("../migrations/0003_threads.sql")),
     (4, "emojis", include_str!("../migrations/0004_emojis.sql")),
+    (5, "people", include_str!("../migrations/0005_people.sql")),
 ];
 
 /// A write transaction on the store's database.

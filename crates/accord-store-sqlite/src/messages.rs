@@ -1,6 +1,7 @@
 //! [`MessageStore`] on SQLite: messages keyed by (channel, id); repeated enforced nonces are
 //! caught by a partial unique index on (author, nonce), so concurrent repeats resolve to one row.
-//! Each write keeps the message's search index rows in step (`message_index`).
+//! Each write keeps the message's search index rows in step (`message_index`); a message outside
+//! guilds opens its DM again for recipients who closed it.
 
 use accord_core::Snowflake;
 use accord_store::codec::{attachments_from_json, attachments_to_json};
@@ -47,6 +48,14 @@ impl MessageStore for SqliteStore {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
+        if message.guild_id.is_none() {
+            // A DM or group DM: shown again to those who closed it.
+            sqlx::query("UPDATE channel_recipients SET open = 1 WHERE channel_id = $1 AND open = 0")
+                .bind(message.channel_id.as_i64())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
         message_index::add(&mut tx, message).await.map_err(db)?;
         events::write(&mut tx, events).await.map_err(db)?;
         tx.commit().await.map_err(db)?;

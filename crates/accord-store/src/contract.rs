@@ -28,8 +28,10 @@ pub mod members;
 pub mod message_changes;
 pub mod messages;
 pub mod outbox;
+pub mod private_channels;
 pub mod reactions;
 pub mod read_states;
+pub mod relationships;
 pub mod roles;
 pub mod search;
 pub mod threads;
@@ -100,6 +102,7 @@ macro_rules! contract_tests {
             members::members_page_ascending_by_user_id,
             members::updating_a_member_replaces_its_fields,
             members::removing_a_member_returns_whether_it_was_one,
+            members::shared_guilds_are_those_both_users_are_members_of,
             invites::invite_codes_are_unique_and_case_sensitive,
             invites::guild_invites_are_listed_and_deletable,
             invites::accepting_an_invite_joins_and_counts_the_use,
@@ -131,6 +134,7 @@ macro_rules! contract_tests {
             reactions::deleting_a_message_deletes_its_reactions,
             read_states::mention_counts_follow_the_read_mark,
             read_states::an_edit_that_drops_a_mention_drops_its_ping,
+            read_states::read_marks_are_each_users_last_acknowledged_message,
             search::search_matches_all_words_ignoring_case,
             search::search_filters_combine,
             search::search_pages_with_offset_in_either_order,
@@ -141,6 +145,17 @@ macro_rules! contract_tests {
             threads::threads_are_listed_active_or_archived,
             threads::deleting_a_channel_deletes_its_threads,
             threads::threads_go_stale_after_their_auto_archive_period,
+            private_channels::a_pair_has_one_dm_whichever_side_opens_it,
+            private_channels::concurrent_opens_of_one_pair_create_one_dm,
+            private_channels::private_channels_are_listed_newest_activity_first,
+            private_channels::closing_a_dm_hides_it_until_a_new_message,
+            private_channels::updating_a_group_dm_replaces_its_name_and_icon,
+            private_channels::adding_recipients_stops_at_the_limit,
+            private_channels::an_owner_leaving_passes_the_group_to_the_earliest_remaining_recipient,
+            private_channels::the_last_recipient_leaving_deletes_the_group,
+            relationships::relationships_are_kept_per_side_and_listed_by_other_id,
+            relationships::a_replace_from_a_stale_state_changes_nothing,
+            relationships::of_two_concurrent_replaces_from_one_state_one_wins,
             outbox::events_appear_in_commit_order,
             outbox::writes_that_change_nothing_add_no_events,
             outbox::marking_published_removes_events_up_to_the_position,

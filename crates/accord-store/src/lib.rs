@@ -21,9 +21,11 @@ pub mod invites;
 pub mod members;
 pub mod messages;
 pub mod outbox;
+pub mod private_channels;
 pub mod reactions;
 pub mod read_states;
 pub mod records;
+pub mod relationships;
 pub mod roles;
 pub mod search;
 pub mod threads;
@@ -39,9 +41,11 @@ pub use invites::{AcceptInvite, InviteStore};
 pub use members::MemberStore;
 pub use messages::{CreatedMessage, MessageStore, Page, PinOutcome};
 pub use outbox::OutboxStore;
+pub use private_channels::{EventsAfter, OpenedDm, PrivateChannelRecord, PrivateChannelStore, RecipientChange};
 pub use reactions::{ReactionAdded, ReactionStore};
 pub use read_states::ReadStateStore;
 pub use records::*;
+pub use relationships::{Relationship, RelationshipPair, RelationshipRecord, RelationshipStore};
 pub use roles::RoleStore;
 pub use search::{SearchQuery, SearchResults, SearchStore};
 pub use threads::ThreadStore;
@@ -74,6 +78,8 @@ pub trait Store:
     + SearchStore
     + ThreadStore
     + EmojiStore
+    + PrivateChannelStore
+    + RelationshipStore
     + OutboxStore
     + HealthStore
     + Send
@@ -95,6 +101,8 @@ impl<T> Store for T where
         + SearchStore
         + ThreadStore
         + EmojiStore
+        + PrivateChannelStore
+        + RelationshipStore
         + OutboxStore
         + HealthStore
         + Send

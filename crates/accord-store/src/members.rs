@@ -22,6 +22,9 @@ pub trait MemberStore {
     /// Replaces nick, roles, deaf, mute, flags and timeout of an existing member.
     async fn update_member(&self, member: &MemberRecord, events: &[EventDraft]) -> StoreResult<()>;
 
+    /// The guilds both users are members of, by ascending id.
+    async fn shared_guilds(&self, user_id: Snowflake, other_id: Snowflake) -> StoreResult<Vec<Snowflake>>;
+
     /// Removes a member; returns false (writing nothing) when not a member.
     async fn remove_member(&self, guild_id: Snowflake, user_id: Snowflake, events: &[EventDraft]) -> StoreResult<bool>;
 }

@@ -43,7 +43,8 @@ pub enum CreatedMessage {
 pub trait MessageStore {
     /// Stores the message, sets the channel's `last_message_id`, and writes `events`.
     /// With `enforced_nonce`, a repeated (author, nonce) — also under concurrent repeats —
-    /// returns the original instead.
+    /// returns the original instead. A message outside guilds (a DM) opens its channel again
+    /// for recipients who closed it.
     async fn create_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<CreatedMessage>;
 
     /// The message if it is in that channel.

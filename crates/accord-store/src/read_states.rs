@@ -24,4 +24,12 @@ pub trait ReadStateStore {
         channel_ids: &[Snowflake],
         targets: &[Snowflake],
     ) -> StoreResult<Vec<ReadState>>;
+
+    /// The last message each of `user_ids` acknowledged in the channel, for those who
+    /// acknowledged one there (read receipts), in any order.
+    async fn read_marks(
+        &self,
+        channel_id: Snowflake,
+        user_ids: &[Snowflake],
+    ) -> StoreResult<Vec<(Snowflake, Snowflake)>>;
 }

@@ -68,8 +68,9 @@ const fn col(name: &'static str, kind: Kind) -> Column {
     Column { name, kind, derived: None }
 }
 
-/// Every table, in the order they are copied: users and their sessions first, then guilds
-/// and what they contain, messages after their channels, and the outbox last.
+/// Every table, in the order they are copied: users with their sessions and relationships
+/// first, then guilds and what they contain, private channels and messages after their
+/// channels, and the outbox last.
 pub const TABLES: &[Table] = &[
     Table {
         name: "users",
@@ -120,6 +121,13 @@ pub const TABLES: &[Table] = &[
             col("bot_require_code_grant", Boolean),
         ],
         order_by: "id",
+        identity: None,
+    },
+    // Both sides of each pair; users carry no foreign keys, so any place after them would do.
+    Table {
+        name: "relationships",
+        columns: &[col("user_id", BigInt), col("other_id", BigInt), col("kind", SmallInt), col("since_ms", BigInt)],
+        order_by: "user_id, other_id",
         identity: None,
     },
     Table {
@@ -220,6 +228,19 @@ pub const TABLES: &[Table] = &[
             },
         ],
         order_by: "channel_id, rowid",
+        identity: None,
+    },
+    // DMs and group DMs: their rows of `channels` come first.
+    Table {
+        name: "private_channels",
+        columns: &[col("channel_id", BigInt), col("owner_id", BigInt), col("icon", Text), col("pair_key", Text)],
+        order_by: "channel_id",
+        identity: None,
+    },
+    Table {
+        name: "channel_recipients",
+        columns: &[col("channel_id", BigInt), col("user_id", BigInt), col("position", Integer), col("open", Boolean)],
+        order_by: "channel_id, user_id",
         identity: None,
     },
     Table {

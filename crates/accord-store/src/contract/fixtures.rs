@@ -4,9 +4,10 @@
 use accord_core::Snowflake;
 
 use crate::guilds::NewGuild;
+use crate::private_channels::{DM, GROUP_DM};
 use crate::{
-    ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, MessageRecord, OverwriteRecord, RoleRecord,
-    Store, ThreadRecord, UserRecord,
+    ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, MessageRecord, OverwriteRecord,
+    PrivateChannelRecord, RoleRecord, Store, ThreadRecord, UserRecord,
 };
 
 /// A snowflake from a small test number.
@@ -108,6 +109,26 @@ pub fn thread(thread_id: u64, parent: u64, guild_id: u64, owner: u64) -> Channel
             applied_tags: Vec::new(),
         }),
         ..channel(thread_id, guild_id, 0)
+    }
+}
+
+/// A DM between `a` and `b`, listed in that order.
+pub fn dm(channel_id: u64, a: u64, b: u64) -> PrivateChannelRecord {
+    PrivateChannelRecord {
+        channel: ChannelRecord { guild_id: None, kind: DM, name: String::new(), ..channel(channel_id, 1, 0) },
+        owner_id: None,
+        icon: None,
+        recipients: vec![id(a), id(b)],
+    }
+}
+
+/// An unnamed group DM of `recipients` (in join order), owned by the first of them.
+pub fn group_dm(channel_id: u64, recipients: &[u64]) -> PrivateChannelRecord {
+    PrivateChannelRecord {
+        channel: ChannelRecord { kind: GROUP_DM, ..dm(channel_id, 1, 2).channel },
+        owner_id: recipients.first().map(|&n| id(n)),
+        icon: None,
+        recipients: recipients.iter().map(|&n| id(n)).collect(),
     }
 }
 

@@ -71,3 +71,21 @@ pub async fn removing_a_member_returns_whether_it_was_one(store: &dyn Store) {
     assert_eq!(store.guilds_of_user(id(2), None, 10).await.expect("guilds"), vec![]);
     assert_eq!(pending_names(store).await, ["GUILD_CREATE", "GUILD_MEMBER_REMOVE"]);
 }
+
+pub async fn shared_guilds_are_those_both_users_are_members_of(store: &dyn Store) {
+    create_guild(store, 100, 1).await;
+    create_guild(store, 200, 2).await;
+    create_guild(store, 300, 1).await;
+    create_guild(store, 400, 3).await;
+    for (guild_id, user_id) in [(300, 2), (100, 2), (400, 1)] {
+        assert!(store.add_member(&member(guild_id, user_id), &[]).await.expect("join"));
+    }
+
+    let shared = |a: u64, b: u64| async move { numbers(store.shared_guilds(id(a), id(b)).await.expect("shared")) };
+
+    assert_eq!(shared(1, 2).await, [100, 300]);
+    assert_eq!(shared(2, 1).await, [100, 300]);
+    assert_eq!(shared(2, 3).await, [0u64; 0]);
+    assert_eq!(shared(1, 3).await, [400]);
+    assert_eq!(shared(1, 9).await, [0u64; 0]);
+}

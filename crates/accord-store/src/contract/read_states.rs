@@ -51,3 +51,19 @@ pub async fn an_edit_that_drops_a_mention_drops_its_ping(store: &dyn Store) {
     store.delete_message(id(101), id(1001), &[]).await.expect("delete");
     assert_eq!(count().await, []);
 }
+
+pub async fn read_marks_are_each_users_last_acknowledged_message(store: &dyn Store) {
+    create_guild(store, 100, 1).await;
+    store.create_channel(&channel(102, 100, 1), &[]).await.expect("channel");
+    for (user_id, channel_id, message_id) in [(1, 101, 1001), (2, 101, 1002), (2, 101, 1003), (3, 102, 1004)] {
+        store.ack_message(id(user_id), id(channel_id), id(message_id), &[]).await.expect("ack");
+    }
+
+    let mut marks = store.read_marks(id(101), &[id(1), id(2), id(3), id(4)]).await.expect("marks");
+    marks.sort();
+
+    assert_eq!(marks, [(id(1), id(1001)), (id(2), id(1003))]);
+    assert_eq!(store.read_marks(id(101), &[id(3)]).await.expect("marks"), []);
+    assert_eq!(store.read_marks(id(102), &[id(3), id(1)]).await.expect("marks"), [(id(3), id(1004))]);
+    assert_eq!(store.read_marks(id(101), &[]).await.expect("marks"), []);
+}

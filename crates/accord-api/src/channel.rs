@@ -106,3 +106,22 @@ pub struct DefaultReaction {
     pub emoji_id: Option<Snowflake>,
     pub emoji_name: Option<String>,
 }
+
+/// A DM (type 1) or group DM (type 3) as one of its recipients sees it: `recipients` are the
+/// others.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PrivateChannel {
+    pub id: Snowflake,
+    #[serde(rename = "type")]
+    pub kind: u8,
+    pub last_message_id: Option<Snowflake>,
+    pub flags: u64,
+    pub recipients: Vec<crate::user::User>,
+    /// Group DMs: their name (null when unnamed), icon hash and owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Option<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<Snowflake>,
+}

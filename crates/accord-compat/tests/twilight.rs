@@ -1,8 +1,10 @@
 //! Every payload of the core REST surface and its events, parsed by twilight-model.
 
+mod common;
+
 use accord_testkit::{TestServer, TestUser};
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use common::{ok, parses};
+use serde_json::json;
 use twilight_model::channel::{Channel, Message};
 use twilight_model::gateway::payload::incoming::GuildCreate;
 use twilight_model::guild::invite::Invite;
@@ -11,16 +13,6 @@ use twilight_model::oauth::Application;
 use twilight_model::user::{CurrentUser, User};
 
 /// Parses `value` as `T`, failing with the payload and twilight's complaint.
-fn parses<T: DeserializeOwned>(what: &str, value: &Value) -> T {
-    serde_json::from_value(value.clone())
-        .unwrap_or_else(|e| panic!("{what} does not parse as twilight type: {e}\n{value:#}"))
-}
-
-fn ok(answer: accord_client::Answer) -> Value {
-    assert!((200..300).contains(&answer.status), "{} {}", answer.status, answer.text);
-    answer.body
-}
-
 /// A guild owned by `owner` with a second member joined by invite; returns (guild, channel).
 async fn populated_guild(owner: &TestUser, member: &TestUser) -> (String, String) {
     let guild = ok(owner.api.post("/guilds", json!({ "name": "Compat" })).await.unwrap());

@@ -1,26 +1,18 @@
 //! The messaging payloads (replies, reactions, pins, attachments, embeds, bulk deletes,
 //! search hits) and their events, parsed by twilight-model.
 
+mod common;
+
 use accord_testkit::uploads::{png, upload};
 use accord_testkit::{TestServer, TestUser};
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use common::{ok, parses};
+use serde_json::json;
 use twilight_model::channel::Message;
 use twilight_model::gateway::payload::incoming::{
     ChannelPinsUpdate, MessageDeleteBulk, MessageUpdate, ReactionAdd, ReactionRemove, ReactionRemoveAll,
     ReactionRemoveEmoji,
 };
 use twilight_model::user::User;
-
-fn parses<T: DeserializeOwned>(what: &str, value: &Value) -> T {
-    serde_json::from_value(value.clone())
-        .unwrap_or_else(|e| panic!("{what} does not parse as twilight type: {e}\n{value:#}"))
-}
-
-fn ok(answer: accord_client::Answer) -> Value {
-    assert!((200..300).contains(&answer.status), "{} {}", answer.status, answer.text);
-    answer.body
-}
 
 /// A guild of `alice` with `bob`; returns its text channel.
 async fn channel_with_two(server: &TestServer) -> (TestUser, TestUser, String) {

@@ -59,6 +59,7 @@ codes! {
     BOTS_CANNOT_USE = 20001, 403, "bots_cannot_use", "Bots cannot use this endpoint";
     SLOWMODE = 20016, 429, "slowmode", "This action cannot be performed due to slowmode rate limit.";
     MAX_GUILDS = 30001, 400, "max_guilds", "Maximum number of guilds reached (100)";
+    MAX_FRIENDS = 30002, 400, "max_friends", "Maximum number of friends reached (1000)";
     MAX_PINS = 30003, 400, "max_pins", "Maximum number of pins reached for the channel (50)";
     MAX_ROLES = 30005, 400, "max_roles", "Maximum number of guild roles reached (250)";
     MAX_CHANNELS = 30013, 400, "max_channels", "Maximum number of guild channels reached (500)";
@@ -70,8 +71,10 @@ codes! {
     INVALID_REFRESH_TOKEN = 40001, 401, "invalid_refresh_token", "Invalid or expired refresh token.";
     PAYLOAD_TOO_LARGE = 40005, 413, "payload_too_large", "Request entity too large";
     MISSING_ACCESS = 50001, 403, "missing_access", "Missing Access";
+    DM_CHANNEL_ACTION = 50003, 400, "dm_channel_action", "Cannot execute action on a DM channel";
     CANNOT_EDIT_OTHERS_MESSAGE = 50005, 403, "cannot_edit_others_message", "Cannot edit a message authored by another user";
     EMPTY_MESSAGE = 50006, 400, "empty_message", "Cannot send an empty message";
+    CANNOT_MESSAGE_USER = 50007, 403, "cannot_message_user", "Cannot send messages to this user";
     NON_TEXT_CHANNEL = 50008, 400, "non_text_channel", "Cannot send messages in a non-text channel";
     MISSING_PERMISSIONS = 50013, 403, "missing_permissions", "Missing Permissions";
     BULK_DELETE_COUNT = 50016, 400, "bulk_delete_count", "Provided too few or too many messages to delete. Must provide at least 2 and fewer than 100 messages to delete.";
@@ -81,10 +84,17 @@ codes! {
     USERNAME_TAKEN = 50035, 400, "username_taken", "Invalid Form Body";
     WEAK_PASSWORD = 50035, 400, "weak_password", "Invalid Form Body";
     UNSUPPORTED_CONTENT_TYPE = 50035, 415, "unsupported_content_type", "Content-Type must be application/json";
+    GROUP_DM_FULL = 50035, 400, "group_dm_full", "Invalid Form Body: a group DM holds at most 11 people";
     INVALID_ROLE = 50028, 400, "invalid_role", "Invalid Role";
     OWNER_CANNOT_LEAVE = 50055, 400, "owner_cannot_leave", "Invalid Guild: the owner cannot leave their guild";
     THREAD_ARCHIVED = 50083, 400, "thread_archived", "Operation cannot be performed on an archived thread";
     INVALID_JSON = 50109, 400, "invalid_json", "The request body contains invalid JSON.";
+    FRIEND_REQUESTS_DISABLED = 80000, 403, "friend_requests_disabled", "Incoming friend requests disabled.";
+    FRIEND_REQUEST_BLOCKED = 80001, 403, "friend_request_blocked", "Friend request blocked.";
+    BOTS_CANNOT_HAVE_FRIENDS = 80002, 400, "bots_cannot_have_friends", "Bots cannot have friends.";
+    CANNOT_FRIEND_SELF = 80003, 400, "cannot_friend_self", "Cannot send friend request to self.";
+    NO_SUCH_USERNAME = 80004, 400, "no_such_username", "No users with that username exist.";
+    ALREADY_FRIENDS = 80007, 400, "already_friends", "You are already friends with that user.";
     THREAD_ALREADY_CREATED = 160004, 400, "thread_already_created", "A thread has already been created for this message";
     THREAD_LOCKED = 160005, 400, "thread_locked", "Thread is locked";
 }

@@ -64,7 +64,7 @@ impl FromStr for Service {
 pub const API_ROOTS: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
 
 /// Top-level paths the media service serves files under.
-pub const MEDIA_ROOTS: [&str; 4] = ["/attachments/", "/icons/", "/avatars/", "/emojis/"];
+pub const MEDIA_ROOTS: [&str; 5] = ["/attachments/", "/icons/", "/channel-icons/", "/avatars/", "/emojis/"];
 
 /// The service that answers `path` (a full request path), if any.
 pub fn service_of(path: &str) -> Option<Service> {
@@ -115,6 +115,9 @@ mod tests {
             ("/api/v10/users/@me/guilds/1", Service::Guilds),
             ("/api/v10/users/@me/guilds", Service::Guilds),
             ("/api/v10/users/@me", Service::Users),
+            ("/api/v10/users/@me/channels", Service::Users),
+            ("/api/v10/users/@me/relationships/1", Service::Users),
+            ("/api/v10/channels/1/recipients/2", Service::Guilds),
             ("/api/v10/guilds", Service::Guilds),
             ("/api/v10/guilds/1/members/@me", Service::Guilds),
             ("/api/v10/invites/abc", Service::Guilds),

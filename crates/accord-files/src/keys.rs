@@ -18,6 +18,11 @@ pub fn icon(guild: Snowflake, hash: &str) -> BlobKey {
     key(format!("icons/{guild}/{}", sanitize(hash)))
 }
 
+/// `channel-icons/{channel}/{hash}`: a group DM's icon, by its [`image_hash`](crate::image_hash).
+pub fn channel_icon(channel: Snowflake, hash: &str) -> BlobKey {
+    key(format!("channel-icons/{channel}/{}", sanitize(hash)))
+}
+
 /// `avatars/{user}/{hash}`: a user avatar, by its [`image_hash`](crate::image_hash).
 pub fn avatar(user: Snowflake, hash: &str) -> BlobKey {
     key(format!("avatars/{user}/{}", sanitize(hash)))

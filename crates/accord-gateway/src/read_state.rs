@@ -1,4 +1,4 @@
-//! READY's `read_state` for people (bots keep none): per readable channel or active thread
+//! READY's `read_state` for people (bots keep none): per readable channel, active thread or DM
 //! that the user marked read or was pinged in since, `{id, last_message_id, mention_count,
 //! last_pin_timestamp}`. Mentions count only where the user can see now.
 
@@ -34,6 +34,7 @@ pub async fn read_state(ctx: &ServiceContext, user_id: Snowflake, guilds: &[Snow
             }
         }
     }
+    channels.extend(store.private_channels_of(user_id).await?.iter().map(|p| p.channel.id));
     let states = store.read_states(user_id, &channels, &targets).await?;
     let entries: Vec<Value> = states
         .iter()

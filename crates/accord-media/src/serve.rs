@@ -27,13 +27,14 @@ const CACHE: &str = "public, max-age=31536000, immutable";
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 
 /// `GET` (and `HEAD`) `/attachments/{channel_id}/{attachment_id}/{filename}`,
-/// `/icons/{guild_id}/{hash}.{ext}`, `/avatars/{user_id}/{hash}.{ext}` and
+/// `/icons/{guild_id}/{hash}.{ext}`, `/channel-icons/{channel_id}/{hash}.{ext}`, `/avatars/{user_id}/{hash}.{ext}` and
 /// `/emojis/{emoji_id}.{ext}`. Anything that does
 /// not name a stored blob exactly is 404; blob storage down is 503.
 pub fn router(blobs: BlobHandle) -> Router {
     Router::new()
         .route("/attachments/{channel_id}/{attachment_id}/{filename}", get(attachment))
         .route("/icons/{guild_id}/{file}", get(icon))
+        .route("/channel-icons/{channel_id}/{file}", get(channel_icon))
         .route("/avatars/{user_id}/{file}", get(avatar))
         .route("/emojis/{file}", get(emoji))
         .with_state(blobs)
@@ -64,6 +65,15 @@ async fn icon(
 ) -> Result<Response, ApiError> {
     let (guild, hash, file) = hashed_image(path)?;
     serve(&*blobs, &keys::icon(guild, hash.as_str()), &file).await
+}
+
+/// `GET /channel-icons/{channel_id}/{hash}.{ext}`
+async fn channel_icon(
+    State(blobs): State<BlobHandle>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let (channel, hash, file) = hashed_image(path)?;
+    serve(&*blobs, &keys::channel_icon(channel, hash.as_str()), &file).await
 }
 
 /// `GET /avatars/{user_id}/{hash}.{ext}`

@@ -7,13 +7,29 @@ use accord_core::permissions::{
     self, ChannelClass, GuildView, MemberView, OverwriteTarget, OverwriteView, Rank, RoleView,
 };
 use accord_core::{Permissions, Snowflake};
-use accord_store::{ChannelRecord, GuildRecord, MemberRecord, RoleRecord, Store, StoreResult};
+use accord_store::{ChannelRecord, GuildRecord, MemberRecord, PrivateChannelRecord, RoleRecord, Store, StoreResult};
 
 use crate::ApiError;
 use crate::render::is_voice_kind;
 
 /// Discord's private thread channel type.
 pub const PRIVATE_THREAD: u8 = 12;
+
+/// What everyone in a DM or group DM may do there. Pinning is allowed too (any recipient may
+/// pin, as on Discord), which [`ChannelAccess::may_pin`] answers; deleting or editing others'
+/// messages is not.
+pub const PRIVATE_CHANNEL_PERMISSIONS: Permissions = Permissions::VIEW_CHANNEL
+    .union(Permissions::SEND_MESSAGES)
+    .union(Permissions::SEND_TTS_MESSAGES)
+    .union(Permissions::EMBED_LINKS)
+    .union(Permissions::ATTACH_FILES)
+    .union(Permissions::READ_MESSAGE_HISTORY)
+    .union(Permissions::ADD_REACTIONS)
+    .union(Permissions::USE_EXTERNAL_EMOJIS)
+    .union(Permissions::CONNECT)
+    .union(Permissions::SPEAK)
+    .union(Permissions::STREAM)
+    .union(Permissions::USE_VAD);
 
 /// The inactivity periods (minutes) after which a thread may archive itself.
 pub const AUTO_ARCHIVE_MINUTES: [u32; 4] = [60, 1440, 4320, 10080];
@@ -167,8 +183,8 @@ fn with_member_view<T>(m: &MemberRecord, f: impl FnOnce(&MemberView<'_>) -> T) -
     f(&MemberView { user_id: m.user_id.get(), role_ids: &role_ids, timed_out })
 }
 
-/// A guild channel and the caller's standing in its guild. Channels outside guilds (DMs) come
-/// with the people issue; until then they answer 404 like any channel the caller cannot see.
+/// A channel and the caller's standing in it: in a guild channel, their standing in the guild;
+/// in a DM or group DM, being one of its recipients (anyone else gets 404).
 ///
 /// A thread takes its permissions from its parent, except that sending in it needs
 /// SEND_MESSAGES_IN_THREADS (which `permissions` reports as SEND_MESSAGES); a private thread
@@ -176,11 +192,14 @@ fn with_member_view<T>(m: &MemberRecord, f: impl FnOnce(&MemberView<'_>) -> T) -
 #[derive(Debug, Clone)]
 pub struct ChannelAccess {
     pub channel: ChannelRecord,
-    pub guild: GuildAccess,
+    /// The channel's guild as the caller sees it; none for DMs and group DMs.
+    pub guild: Option<GuildAccess>,
     /// The caller's permissions in the channel (VIEW_CHANNEL at least).
     pub permissions: Permissions,
     /// A thread's parent channel.
     pub parent: Option<ChannelRecord>,
+    /// DMs and group DMs: who is in it, and a group's owner and icon.
+    pub private: Option<PrivateChannelRecord>,
 }
 
 impl ChannelAccess {
@@ -188,11 +207,21 @@ impl ChannelAccess {
     pub async fn require(store: &dyn Store, channel_id: Snowflake, user_id: Snowflake) -> Result<Self, ApiError> {
         let unknown = || ApiError::new(&code::UNKNOWN_CHANNEL);
         let channel = store.channel(channel_id).await?.ok_or_else(unknown)?;
-        let guild_id = channel.guild_id.ok_or_else(unknown)?;
+        let Some(guild_id) = channel.guild_id else {
+            let private = store.private_channel(channel_id).await?.filter(|p| p.is_recipient(user_id));
+            let private = private.ok_or_else(unknown)?;
+            return Ok(Self {
+                channel: private.channel.clone(),
+                guild: None,
+                permissions: PRIVATE_CHANNEL_PERMISSIONS,
+                parent: None,
+                private: Some(private),
+            });
+        };
         let guild = GuildAccess::load(store, guild_id, user_id).await?.ok_or_else(unknown)?;
         if !channel.is_thread() {
             let permissions = guild.require_in_channel(&channel, Permissions::empty())?;
-            return Ok(Self { channel, guild, permissions, parent: None });
+            return Ok(Self { channel, guild: Some(guild), permissions, parent: None, private: None });
         }
         let parent_id = channel.parent_id.ok_or_else(unknown)?;
         let parent = store.channel(parent_id).await?.ok_or_else(unknown)?;
@@ -207,7 +236,22 @@ impl ChannelAccess {
         if inherited.contains(Permissions::SEND_MESSAGES_IN_THREADS) {
             permissions |= Permissions::SEND_MESSAGES;
         }
-        Ok(Self { channel, guild, permissions, parent: Some(parent) })
+        Ok(Self { channel, guild: Some(guild), permissions, parent: Some(parent), private: None })
+    }
+
+    /// The guild, for actions that only exist in guilds: 400 (50003) in a DM or group DM.
+    pub fn in_guild(&self) -> Result<&GuildAccess, ApiError> {
+        self.guild.as_ref().ok_or_else(|| ApiError::new(&code::DM_CHANNEL_ACTION))
+    }
+
+    /// The caller's guild membership; none in DMs.
+    pub fn member(&self) -> Option<&MemberRecord> {
+        self.guild.as_ref().and_then(|g| g.member.as_ref())
+    }
+
+    /// Whether the caller may pin and unpin: MANAGE_MESSAGES in a guild, anyone in a DM.
+    pub fn may_pin(&self) -> bool {
+        self.private.is_some() || self.permissions.contains(Permissions::MANAGE_MESSAGES)
     }
 
     /// 403 unless the caller has `needed` in the channel.

@@ -8,6 +8,7 @@
 //! - [`render`]: records to Discord wire objects.
 //! - [`access`]: a caller's standing in a guild (membership, permissions, rank).
 //! - [`audience`]: who receives an event about a channel (guild, thread parent, thread members).
+//! - [`private`]: DMs and group DMs as each recipient sees them.
 //! - [`snapshot`]: full state for a client that starts following a guild (GUILD_CREATE).
 
 pub mod access;
@@ -16,6 +17,7 @@ pub mod context;
 pub mod error;
 pub mod extract;
 pub mod principal;
+pub mod private;
 pub mod render;
 pub mod snapshot;
 

@@ -2,7 +2,9 @@
 //! the same in every answer and event.
 
 use accord_api::application::Application;
-use accord_api::channel::{Channel, DefaultReaction, ForumTag, Overwrite, ThreadMember, ThreadMetadata};
+use accord_api::channel::{
+    Channel, DefaultReaction, ForumTag, Overwrite, PrivateChannel, ThreadMember, ThreadMetadata,
+};
 use accord_api::guild::{Guild, Member, Role, RoleColors};
 use accord_api::invite::{Invite, InviteChannel, InviteGuild};
 use accord_api::message::{
@@ -13,7 +15,7 @@ use accord_core::time::format_timestamp;
 use accord_core::{Permissions, Snowflake};
 use accord_store::{
     ApplicationRecord, AttachmentRecord, ChannelRecord, GuildRecord, InviteRecord, MemberRecord, MessageRecord,
-    ReactionCount, RoleRecord, UserRecord,
+    PrivateChannelRecord, ReactionCount, RoleRecord, UserRecord,
 };
 
 /// Channel types that carry voice fields.
@@ -151,6 +153,33 @@ pub fn channel(c: &ChannelRecord) -> Channel {
 }
 
 /// A custom emoji object.
+/// A relationship object: the other user and what they are to the holder.
+pub fn relationship(other: &UserRecord, side: accord_store::Relationship) -> serde_json::Value {
+    serde_json::json!({
+        "id": other.id,
+        "type": side.kind,
+        "user": user(other),
+        "nickname": null,
+        "since": format_timestamp(side.since_ms),
+        "is_spam_request": false,
+    })
+}
+
+/// A DM or group DM as `viewer` sees it: the other recipients, of whom `users` has the records.
+pub fn private_channel(p: &PrivateChannelRecord, viewer: Snowflake, users: &[UserRecord]) -> PrivateChannel {
+    let group = p.channel.kind == accord_store::private_channels::GROUP_DM;
+    PrivateChannel {
+        id: p.channel.id,
+        kind: p.channel.kind,
+        last_message_id: p.channel.last_message_id,
+        flags: 0,
+        recipients: p.others(viewer).filter_map(|id| users.iter().find(|u| u.id == id)).map(user).collect(),
+        name: group.then(|| Some(p.channel.name.clone()).filter(|n| !n.is_empty())),
+        icon: group.then(|| p.icon.clone()),
+        owner_id: p.owner_id,
+    }
+}
+
 pub fn emoji(e: &accord_store::EmojiRecord) -> serde_json::Value {
     serde_json::json!({
         "id": e.id,

@@ -1,5 +1,6 @@
-//! The users service: the current user (read and edit) and public user profiles.
-//! (Relationships and DMs come with the people issue.)
+//! The users service: the current user (read and edit), public user profiles, relationships
+//! (friends, requests, blocks), and opening DMs and group DMs (what happens in them is under
+//! `/channels/{id}`: the guilds and chat services).
 //!
 //! Parts: [`routes`], [`events`] (USER_UPDATE), [`error`]; names follow
 //! `accord_core::names`, the rules registration applies.

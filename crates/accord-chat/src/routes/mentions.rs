@@ -34,7 +34,6 @@ pub async fn effective_mentions(
     let parse_allows =
         |kind: &str| allowed.is_none_or(|a| a.parse.as_ref().is_some_and(|p| p.iter().any(|x| x == kind)));
     let listed = |list: Option<&Vec<Snowflake>>, id: &Snowflake| list.is_some_and(|l| l.contains(id));
-    let guild_id = access.guild.guild.id;
     let mut users = Vec::new();
     for id in found.users {
         let allowed_user = parse_allows("users") || listed(allowed.and_then(|a| a.users.as_ref()), &id);
@@ -42,10 +41,14 @@ pub async fn effective_mentions(
             users.push(id);
         }
     }
+    let Some(guild) = &access.guild else {
+        // A DM has no roles, and nobody beyond its recipients to ping.
+        return Ok((users, Vec::new(), false));
+    };
     let roles = found
         .roles
         .into_iter()
-        .filter(|id| *id != guild_id && access.guild.role(*id).is_some())
+        .filter(|id| *id != guild.guild.id && guild.role(*id).is_some())
         .filter(|id| parse_allows("roles") || listed(allowed.and_then(|a| a.roles.as_ref()), id))
         .collect();
     let everyone =
@@ -53,13 +56,16 @@ pub async fn effective_mentions(
     Ok((users, roles, everyone))
 }
 
-/// Whether `user_id` is a member who can see the channel.
+/// Whether `user_id` is a member who can see the channel, or one of a DM's recipients.
 pub async fn can_be_pinged(
     ctx: &ServiceContext,
     access: &ChannelAccess,
     user_id: Snowflake,
 ) -> Result<bool, ChatError> {
-    let Some(member) = ctx.store.member(access.guild.guild.id, user_id).await? else { return Ok(false) };
-    let as_them = access.guild.as_member(member);
+    let Some(guild) = &access.guild else {
+        return Ok(access.private.as_ref().is_some_and(|p| p.is_recipient(user_id)));
+    };
+    let Some(member) = ctx.store.member(guild.guild.id, user_id).await? else { return Ok(false) };
+    let as_them = guild.as_member(member);
     Ok(as_them.channel_permissions(&access.channel).contains(Permissions::VIEW_CHANNEL))
 }

@@ -144,7 +144,7 @@ pub async fn edit(
         "MESSAGE_UPDATE",
         &rendered,
         &message,
-        access.guild.member.as_ref(),
+        access.member(),
     );
     ctx.store.update_message(&message, &[event]).await?;
     ctx.events_committed();

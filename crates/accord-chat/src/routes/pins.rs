@@ -1,12 +1,12 @@
-//! Pins: `PUT/DELETE /channels/{c}/pins/{m}` (MANAGE_MESSAGES), `GET /channels/{c}/pins`,
+//! Pins: `PUT/DELETE /channels/{c}/pins/{m}` (MANAGE_MESSAGES; anyone in a DM), `GET /channels/{c}/pins`,
 //! and CHANNEL_PINS_UPDATE with the channel's newest pin time.
 
 use accord_api::message::Message;
 use accord_core::time::{format_timestamp, now_ms};
-use accord_core::{Permissions, Snowflake};
+use accord_core::{Permissions, Snowflake, code};
 use accord_service::access::ChannelAccess;
 use accord_service::extract::Path;
-use accord_service::{ApiResult, Caller, ServiceContext};
+use accord_service::{ApiError, ApiResult, Caller, ServiceContext};
 use accord_store::PinOutcome;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -61,7 +61,9 @@ async fn set(
     if !access.permissions.contains(Permissions::READ_MESSAGE_HISTORY) {
         return Err(ChatError::UnknownMessage.into());
     }
-    access.require_permission(Permissions::MANAGE_MESSAGES)?;
+    if !access.may_pin() {
+        return Err(ApiError::new(&code::MISSING_PERMISSIONS));
+    }
     let now = now_ms();
     let last_pin = if pinned {
         Some(now)

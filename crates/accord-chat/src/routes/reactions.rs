@@ -34,11 +34,12 @@ async fn readable_message(
     Ok((access, message))
 }
 
-/// A custom emoji must be one of the guild's (its stored name and animation win); Unicode
-/// emoji were checked when parsed.
+/// A custom emoji must be one of the guild's (its stored name and animation win), so DMs take
+/// Unicode emoji only; Unicode emoji were checked when parsed.
 async fn known(ctx: &ServiceContext, access: &ChannelAccess, emoji: ReactionEmoji) -> ApiResult<ReactionEmoji> {
     let Some(id) = emoji.id else { return Ok(emoji) };
-    let custom = ctx.store.emoji(access.guild.guild.id, id).await?.ok_or(ChatError::UnknownEmoji)?;
+    let guild = access.guild.as_ref().ok_or(ChatError::UnknownEmoji)?;
+    let custom = ctx.store.emoji(guild.guild.id, id).await?.ok_or(ChatError::UnknownEmoji)?;
     Ok(ReactionEmoji { id: Some(id), name: custom.name, animated: custom.animated })
 }
 
@@ -68,7 +69,7 @@ pub async fn add(
         "burst": false,
         "type": 0,
     });
-    if let Some(member) = &access.guild.member {
+    if let Some(member) = access.member() {
         let user = ctx.store.users(&[caller.user_id]).await?;
         data["member"] = serde_json::to_value(render::member(member, user.first())).expect("members serialise");
     }

@@ -4,12 +4,12 @@
 //! embeds and nonce idempotency, and one transaction with MESSAGE_CREATE; files of a message
 //! that is not written are removed.
 
-use accord_core::{Permissions, Snowflake};
+use accord_core::{Permissions, Snowflake, code};
 use accord_files::{MessageBody, UploadLimits};
 use accord_service::access::ChannelAccess;
 use accord_service::extract::{Path, parse_json};
-use accord_service::{ApiResult, Caller, ServiceContext};
-use accord_store::{CreatedMessage, MessageRecord, MessageReference};
+use accord_service::{ApiError, ApiResult, Caller, ServiceContext};
+use accord_store::{CreatedMessage, MessageRecord, MessageReference, PrivateChannelRecord};
 use axum::extract::{Request, State};
 use serde::Deserialize;
 
@@ -19,8 +19,9 @@ use crate::{content, embeds, events, slowmode, view};
 
 pub use super::mentions::{AllowedMentions, effective_mentions};
 
-/// Channel types that hold messages: text, voice (its text chat), announcement, threads, stage.
-const MESSAGE_KINDS: [u8; 7] = [0, 2, 5, 10, 11, 12, 13];
+/// Channel types that hold messages: text, DM, voice (its text chat), group DM, announcement,
+/// threads, stage.
+const MESSAGE_KINDS: [u8; 9] = [0, 1, 2, 3, 5, 10, 11, 12, 13];
 /// Discord's limit on nonces.
 const MAX_NONCE_CHARS: usize = 25;
 
@@ -96,6 +97,9 @@ pub async fn create(
         return Err(ChatError::NonTextChannel.into());
     }
     access.require_permission(Permissions::SEND_MESSAGES)?;
+    if let Some(dm) = &access.private {
+        require_unblocked(&ctx, caller.user_id, dm).await?;
+    }
     let mut sink = AttachmentSink::new(&ctx, channel_id, access.permissions.contains(Permissions::ATTACH_FILES));
     let read = MessageBody::read_into(request, &UploadLimits::default(), &mut sink).await;
     let created = match read {
@@ -223,7 +227,7 @@ async fn send(
         "MESSAGE_CREATE",
         &rendered,
         &record,
-        access.guild.member.as_ref(),
+        access.member(),
     );
     let created = ctx.store.create_message(&record, &[event]).await;
     match created {
@@ -238,6 +242,20 @@ async fn send(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// In a DM, 403 (50007) when either person blocks the other; group DMs are not checked (a
+/// block hides someone's messages there, on the client).
+async fn require_unblocked(ctx: &ServiceContext, caller: Snowflake, dm: &PrivateChannelRecord) -> ApiResult<()> {
+    if dm.channel.kind != accord_store::private_channels::DM {
+        return Ok(());
+    }
+    for other in dm.others(caller) {
+        if ctx.store.relationship_pair(caller, other).await?.blocked() {
+            return Err(ApiError::new(&code::CANNOT_MESSAGE_USER));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

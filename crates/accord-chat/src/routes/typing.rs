@@ -33,15 +33,16 @@ pub async fn start(
     if is_repeat(&ctx, channel_id, caller.user_id).await {
         return Ok(StatusCode::NO_CONTENT);
     }
-    let guild_id = access.guild.guild.id;
-    let user = ctx.store.user(caller.user_id).await?;
-    let payload = json!({
+    let mut payload = json!({
         "channel_id": channel_id,
-        "guild_id": guild_id,
         "user_id": caller.user_id,
         "timestamp": now_ms() / 1000,
-        "member": access.guild.member.as_ref().map(|m| render::member(m, user.as_ref())),
     });
+    if let Some(member) = access.member() {
+        let user = ctx.store.user(caller.user_id).await?;
+        payload["guild_id"] = json!(member.guild_id);
+        payload["member"] = json!(render::member(member, user.as_ref()));
+    }
     let event = crate::events::audience(&ctx, &access).await?.event(&ctx, "TYPING_START", &payload);
     if let Err(error) = ctx.bus.publish(Arc::new(event)).await {
         tracing::warn!(%error, "typing indicator not published");

@@ -107,8 +107,7 @@ async fn post(
     let rendered = view::new_message(ctx, &message, caller).await?;
     let audience = Audience::of(ctx.store.as_ref(), &thread).await?;
     let created = created_event(ctx, &thread).await?;
-    let first =
-        events::message_event(ctx, &audience, "MESSAGE_CREATE", &rendered, &message, access.guild.member.as_ref());
+    let first = events::message_event(ctx, &audience, "MESSAGE_CREATE", &rendered, &message, access.member());
     ctx.store.create_thread(&thread, None, Some(&message), &[created, first]).await?;
     ctx.events_committed();
     let mut answer = json!(render::channel(&thread));

@@ -166,7 +166,7 @@ pub async fn search(
 ) -> ApiResult<axum::Json<Value>> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
     access.require_permission(Permissions::READ_MESSAGE_HISTORY)?;
-    let guild_id = access.guild.guild.id;
+    let guild_id = access.in_guild()?.guild.id;
     let mut threads: Vec<ChannelRecord> = if query.archived.unwrap_or(false) {
         ctx.store.archived_threads(channel_id, false, None, 1000).await?
     } else {

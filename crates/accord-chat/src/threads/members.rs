@@ -70,9 +70,10 @@ pub async fn add_user(
             access.require_permission(Permissions::MANAGE_THREADS)?;
         }
         let parent = access.parent.as_ref().expect("threads have parents");
-        let member = ctx.store.member(access.guild.guild.id, user_id).await?;
-        let sees = member
-            .is_some_and(|m| access.guild.as_member(m).channel_permissions(parent).contains(Permissions::VIEW_CHANNEL));
+        let guild = access.in_guild()?;
+        let member = ctx.store.member(guild.guild.id, user_id).await?;
+        let sees =
+            member.is_some_and(|m| guild.as_member(m).channel_permissions(parent).contains(Permissions::VIEW_CHANNEL));
         if !sees {
             return Err(ApiError::new(&code::UNKNOWN_MEMBER));
         }

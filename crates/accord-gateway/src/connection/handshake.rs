@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use accord_core::Snowflake;
 use accord_service::principal::authenticate;
-use accord_service::{Principal, PrincipalKind, ServiceContext};
+use accord_service::{Principal, PrincipalKind, ServiceContext, private};
 use rand::RngCore;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::{Connection, Exit, Phase, to_presence};
 use crate::hub::AdoptRequest;
@@ -93,7 +93,10 @@ impl Connection {
         self.last_heartbeat = Instant::now();
         let mut ready = ready::ready(&identity, &user, &guilds, &self.params.resume_url, application, identify.shard);
         if !bot {
+            let store = ctx.store.as_ref();
             ready["read_state"] = read_state(&ctx, user.id, &guilds).await.map_err(store_failed)?;
+            ready["private_channels"] = json!(private::views_of(store, user.id).await.map_err(store_failed)?);
+            ready["relationships"] = json!(private::relationships_of(store, user.id).await.map_err(store_failed)?);
         }
         session.push_direct(Arc::from(protocol::dispatch_head("READY", &ready.to_string())));
         if identity.wants(intents::GUILDS) {

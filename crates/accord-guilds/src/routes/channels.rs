@@ -1,5 +1,6 @@
 //! Guild channels: list, create, read, modify, delete. Forum settings are [`super::forums`];
-//! modifying or deleting a thread is [`super::threads`].
+//! modifying or deleting a thread is [`super::threads`], a DM or group DM
+//! [`super::private_channels`].
 
 use accord_api::channel::Channel;
 use accord_core::{Permissions, Snowflake};
@@ -9,10 +10,12 @@ use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::{ChannelRecord, OverwriteRecord};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forums::ForumBody;
 use super::overwrites::{OverwriteBody, check_grant};
+use super::private_channels;
 use super::threads::{self, ThreadBody};
 use crate::error::{GuildError, invalid};
 use crate::{events, validate};
@@ -164,9 +167,13 @@ pub async fn get(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
-) -> ApiResult<axum::Json<Channel>> {
+) -> ApiResult<Response> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
-    Ok(axum::Json(render::channel(&access.channel)))
+    if let Some(private) = &access.private {
+        let view = accord_service::private::view(ctx.store.as_ref(), private, caller.user_id).await?;
+        return Ok(axum::Json(view).into_response());
+    }
+    Ok(axum::Json(render::channel(&access.channel)).into_response())
 }
 
 /// The body of `PATCH /channels/{channel.id}`, for channels and threads alike: the fields
@@ -193,6 +200,9 @@ pub struct ModifyChannel {
     parent_id: Option<Option<Snowflake>>,
     #[serde(default)]
     permission_overwrites: Option<Vec<OverwriteBody>>,
+    /// Group DMs only: a `data:image/...;base64,` URI, or null to clear it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub(super) icon: Option<Option<String>>,
     #[serde(flatten)]
     forum: ForumBody,
     #[serde(flatten)]
@@ -219,21 +229,28 @@ impl ModifyChannel {
 }
 
 /// `PATCH /channels/{channel.id}` — MANAGE_CHANNELS in the channel; threads go to
-/// [`threads::modify`].
+/// [`threads::modify`], group DMs to [`private_channels::modify`].
 pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
     Json(body): Json<ModifyChannel>,
-) -> ApiResult<axum::Json<Channel>> {
+) -> ApiResult<Response> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    if let Some(private) = access.private {
+        return Ok(axum::Json(private_channels::modify(&ctx, caller.user_id, private, body).await?).into_response());
+    }
     if access.channel.is_thread() {
-        return threads::modify(&ctx, caller.user_id, access, body).await;
+        return Ok(threads::modify(&ctx, caller.user_id, access, body).await?.into_response());
     }
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
     if let Some(field) = body.thread.first_given() {
         return Err(invalid(field, "Only threads have this field.").into());
     }
+    if body.icon.is_some() {
+        return Err(invalid("icon", "Only group DMs have this field.").into());
+    }
+    let guild = access.in_guild()?;
     let mut channel = access.channel.clone();
     if let Some(name) = &body.name {
         channel.name = validate::name("name", name, 1, 100)?;
@@ -260,29 +277,33 @@ pub async fn modify(
     apply_voice_fields(&mut channel, body.bitrate, body.user_limit)?;
     body.forum.apply(&ctx, &mut channel)?;
     if let Some(parent) = body.parent_id {
-        let siblings = ctx.store.guild_channels(access.guild.guild.id).await?;
+        let siblings = ctx.store.guild_channels(guild.guild.id).await?;
         channel.parent_id = checked_parent(&siblings, &channel, parent)?;
     }
     if let Some(overwrites) = body.permission_overwrites {
         access.require_permission(Permissions::MANAGE_ROLES)?;
-        channel.overwrites = checked_overwrites(&ctx, &access.guild, Some(&access.channel), overwrites).await?;
+        channel.overwrites = checked_overwrites(&ctx, guild, Some(&access.channel), overwrites).await?;
     }
     let event = events::channel(&ctx, "CHANNEL_UPDATE", &channel);
     ctx.store.update_channel(&channel, &[event]).await?;
     ctx.events_committed();
-    Ok(axum::Json(render::channel(&channel)))
+    Ok(axum::Json(render::channel(&channel)).into_response())
 }
 
 /// `DELETE /channels/{channel.id}` — MANAGE_CHANNELS in the channel; answers the deleted channel
-/// (whose threads go with it). Threads go to [`threads::delete`].
+/// (whose threads go with it). Threads go to [`threads::delete`], DMs and group DMs to
+/// [`private_channels::delete`].
 pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
-) -> ApiResult<axum::Json<Channel>> {
+) -> ApiResult<Response> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    if let Some(private) = access.private {
+        return Ok(axum::Json(private_channels::delete(&ctx, caller.user_id, private).await?).into_response());
+    }
     if access.channel.is_thread() {
-        return threads::delete(&ctx, access).await;
+        return Ok(threads::delete(&ctx, access).await?.into_response());
     }
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
     let with_threads = crate::files::with_threads(&ctx, &access.channel).await?;
@@ -292,5 +313,5 @@ pub async fn delete(
     }
     ctx.events_committed();
     crate::files::remove_later(&ctx, with_threads, None, Vec::new());
-    Ok(axum::Json(render::channel(&access.channel)))
+    Ok(axum::Json(render::channel(&access.channel)).into_response())
 }

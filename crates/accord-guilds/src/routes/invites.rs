@@ -58,10 +58,11 @@ pub async fn create(
     Json(body): Json<CreateInvite>,
 ) -> ApiResult<axum::Json<Invite>> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    let guild = &access.in_guild()?.guild;
     access.require_permission(Permissions::CREATE_INSTANT_INVITE)?;
     let mut invite = InviteRecord {
         code: new_code(),
-        guild_id: access.guild.guild.id,
+        guild_id: guild.id,
         channel_id,
         inviter_id: caller.user_id,
         max_age: validate::in_range("max_age", body.max_age.unwrap_or(86_400), 0, 604_800)?,
@@ -77,7 +78,6 @@ pub async fn create(
             Ok(()) => {
                 ctx.events_committed();
                 let count = ctx.store.member_count(invite.guild_id).await?;
-                let guild = &access.guild.guild;
                 return Ok(axum::Json(render::invite(&invite, guild, &access.channel, inviter.as_ref(), count)));
             }
             Err(StoreError::Conflict(_)) => invite.code = new_code(),
@@ -94,8 +94,9 @@ pub async fn list_for_channel(
     Path(channel_id): Path<Snowflake>,
 ) -> ApiResult<axum::Json<Vec<Invite>>> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    let guild_id = access.in_guild()?.guild.id;
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
-    let invites = ctx.store.guild_invites(access.guild.guild.id).await?;
+    let invites = ctx.store.guild_invites(guild_id).await?;
     let mut out = Vec::new();
     for invite in invites.iter().filter(|i| i.channel_id == channel_id) {
         out.push(render_invite(&ctx, invite).await?);

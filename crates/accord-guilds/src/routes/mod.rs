@@ -7,6 +7,7 @@ mod guilds;
 mod invites;
 mod members;
 mod overwrites;
+mod private_channels;
 mod roles;
 mod threads;
 
@@ -48,6 +49,10 @@ pub fn router() -> Router<ServiceContext> {
             get(emojis::list).post(emojis::create.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES))),
         )
         .route("/guilds/{guild_id}/emojis/{emoji_id}", get(emojis::get).patch(emojis::modify).delete(emojis::delete))
+        .route(
+            "/channels/{channel_id}/recipients/{user_id}",
+            put(private_channels::add_recipient).delete(private_channels::remove_recipient),
+        )
         .route("/channels/{channel_id}/invites", get(invites::list_for_channel).post(invites::create))
         .route("/invites/{code}", get(invites::get).post(invites::accept).delete(invites::delete))
 }

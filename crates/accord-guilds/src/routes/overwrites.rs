@@ -78,9 +78,10 @@ pub async fn put(
     Json(body): Json<OverwriteBody>,
 ) -> ApiResult<StatusCode> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    let guild = access.in_guild()?;
     access.require_permission(Permissions::MANAGE_ROLES)?;
     let record = body.into_record(overwrite_id)?;
-    check_grant(&ctx, &access.guild, Some(&access.channel), &record).await?;
+    check_grant(&ctx, guild, Some(&access.channel), &record).await?;
     let mut channel = access.channel.clone();
     channel.overwrites.retain(|o| o.id != overwrite_id);
     channel.overwrites.push(record);
@@ -97,6 +98,7 @@ pub async fn delete(
     Path((channel_id, overwrite_id)): Path<(Snowflake, Snowflake)>,
 ) -> ApiResult<StatusCode> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
+    access.in_guild()?;
     access.require_permission(Permissions::MANAGE_ROLES)?;
     let mut channel = access.channel.clone();
     let before = channel.overwrites.len();

@@ -194,6 +194,20 @@ impl Installation {
         });
         ok(bob.post(&format!("/channels/{}/threads", forum.id()), post).await.unwrap(), "forum post");
 
+        // People outside guilds: a DM that bob closed, a named group DM, a friendship.
+        let carol_id = snowflake(&carol_tokens.body["user"]["id"]);
+        let dm =
+            ok(alice.post("/users/@me/channels", json!({ "recipient_id": bob_id.to_string() })).await.unwrap(), "dm");
+        ok(
+            alice.post(&format!("/channels/{}/messages", dm.id()), json!({ "content": "psst" })).await.unwrap(),
+            "dm message",
+        );
+        ok(bob.delete(&format!("/channels/{}", dm.id())).await.unwrap(), "bob closes the dm");
+        let group = json!({ "recipients": [bob_id.to_string(), carol_id.to_string()], "name": "old friends" });
+        ok(alice.post("/users/@me/channels", group).await.unwrap(), "group dm");
+        ok(alice.put(&format!("/users/@me/relationships/{carol_id}"), json!({})).await.unwrap(), "friend request");
+        ok(carol.put(&format!("/users/@me/relationships/{alice_id}"), json!({})).await.unwrap(), "accepted");
+
         let mut snapshots = Vec::new();
         for path in [
             format!("{messages}?limit=100"),
@@ -205,6 +219,8 @@ impl Installation {
             format!("/guilds/{guild_id}/members?limit=1000"),
             format!("/guilds/{guild_id}/invites"),
             "/users/@me".to_owned(),
+            "/users/@me/channels".to_owned(),
+            "/users/@me/relationships".to_owned(),
         ] {
             let body = ok(alice.get(&path).await.unwrap(), &path).body;
             snapshots.push((path, body));

@@ -22,6 +22,7 @@ mod messages;
 mod messaging;
 mod outbox;
 mod overwrites;
+mod people;
 mod roles;
 mod slowmode;
 mod threads;

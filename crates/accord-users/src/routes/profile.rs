@@ -5,24 +5,15 @@ use accord_core::{Snowflake, code};
 use accord_files::keys;
 use accord_service::extract::{Json, Path, nullable};
 use accord_service::{ApiError, ApiResult, Caller, ServiceContext, render};
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::handler::Handler;
-use axum::routing::get;
+use axum::extract::State;
 use serde::Deserialize;
 
 use crate::error::from_user_write;
 use crate::events;
 use accord_core::names::{GlobalName, Username};
 
-pub fn router() -> Router<ServiceContext> {
-    Router::new()
-        .route("/users/@me", get(me).patch(modify.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES))))
-        .route("/users/{user_id}", get(user))
-}
-
 /// `GET /users/@me`
-async fn me(State(ctx): State<ServiceContext>, Caller(caller): Caller) -> ApiResult<axum::Json<CurrentUser>> {
+pub async fn me(State(ctx): State<ServiceContext>, Caller(caller): Caller) -> ApiResult<axum::Json<CurrentUser>> {
     let user = ctx.store.user(caller.user_id).await?.ok_or_else(ApiError::unauthorized)?;
     Ok(axum::Json(render::current_user(&user)))
 }
@@ -42,7 +33,7 @@ pub struct ModifyCurrentUser {
 
 /// `PATCH /users/@me` — the caller's username, display name and avatar (people and bots
 /// alike). Sends USER_UPDATE to the caller and answers the current user object.
-async fn modify(
+pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Json(body): Json<ModifyCurrentUser>,
@@ -84,7 +75,7 @@ async fn modify(
 }
 
 /// `GET /users/{user.id}` — public fields only.
-async fn user(
+pub async fn user(
     State(ctx): State<ServiceContext>,
     Caller(_): Caller,
     Path(user_id): Path<Snowflake>,

@@ -12,11 +12,16 @@
 //! also sees every row with a smaller position. The cost is that event-writing commits queue
 //! one behind the other on this lock; work before it (row changes, index checks) still runs
 //! concurrently, and callers batch writes (group commit) to keep the queue short.
+//!
+//! An [`AUDIT_LOG_EVENT`] is also stored as an entry of its guild's audit log, so the entry
+//! commits with the change it records.
 
 use accord_store::EventDraft;
+use accord_store::moderation::{AUDIT_LOG_EVENT, AuditLogKeys};
 use sqlx::PgConnection;
 
 use crate::codec::{ids, opt_id};
+use crate::error::corrupt;
 
 /// The advisory lock key guarding outbox positions ("ACCORDOB" in ASCII); nothing else in
 /// Accord uses it, and sqlx's migration lock keys are derived from a CRC of the database name.
@@ -24,10 +29,16 @@ const OUTBOX_LOCK: i64 = 0x4143_434f_5244_4f42;
 
 /// Appends `events` to the outbox, in order, on the transaction's connection. Call it last in
 /// the transaction, right before the commit: the outbox lock is held from here to the end.
+/// An audit log event whose data lacks the entry's keys fails the write (`Internal` once
+/// mapped by `db`).
 pub(crate) async fn write(conn: &mut PgConnection, events: &[EventDraft]) -> sqlx::Result<()> {
     if events.is_empty() {
         // Nothing to order, so no reason to queue behind other writers.
         return Ok(());
+    }
+    // Entries first: they need no position, so they are written before taking the lock.
+    for event in events.iter().filter(|e| e.name == AUDIT_LOG_EVENT) {
+        write_audit_entry(conn, &event.data).await?;
     }
     sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(OUTBOX_LOCK).execute(&mut *conn).await?;
     for event in events {
@@ -43,5 +54,19 @@ pub(crate) async fn write(conn: &mut PgConnection, events: &[EventDraft]) -> sql
         .execute(&mut *conn)
         .await?;
     }
+    Ok(())
+}
+
+/// Stores an audit log entry: its keys as columns, its JSON as given.
+async fn write_audit_entry(conn: &mut PgConnection, data: &str) -> sqlx::Result<()> {
+    let keys = AuditLogKeys::parse(data).map_err(|e| corrupt("audit log event", e))?;
+    sqlx::query("INSERT INTO audit_log (id, guild_id, user_id, action_type, data) VALUES ($1, $2, $3, $4, $5)")
+        .bind(keys.id.as_i64())
+        .bind(keys.guild_id.as_i64())
+        .bind(opt_id(keys.user_id))
+        .bind(i32::from(keys.action_type))
+        .bind(data)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }

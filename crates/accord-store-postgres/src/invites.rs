@@ -1,6 +1,7 @@
 //! [`InviteStore`] on PostgreSQL: invites, and joining a guild through one in a single
 //! transaction that locks the invite row, so concurrent joins count every use and never
-//! exceed `max_uses`.
+//! exceed `max_uses`, and that checks the user is not banned under the ban lock (see
+//! `moderation`).
 
 use accord_core::Snowflake;
 use accord_store::{AcceptInvite, EventDraft, InviteRecord, InviteStore, MemberRecord, StoreResult};
@@ -9,7 +10,7 @@ use sqlx::{PgConnection, Row};
 
 use crate::codec::{RowExt, bits, wide};
 use crate::error::db;
-use crate::{PostgresStore, events, members};
+use crate::{PostgresStore, events, members, moderation};
 
 #[async_trait::async_trait]
 impl InviteStore for PostgresStore {
@@ -82,6 +83,11 @@ impl InviteStore for PostgresStore {
         };
         if !invite.is_usable(now_ms) || invite.guild_id != member.guild_id {
             return Ok(AcceptInvite::Invalid);
+        }
+        // Under the user's ban lock, so a concurrent ban either sees this membership and
+        // removes it, or commits first and is seen here.
+        if moderation::lock_and_check_ban(&mut tx, member.guild_id, member.user_id).await.map_err(db)? {
+            return Ok(AcceptInvite::Banned);
         }
         if !members::insert(&mut tx, member).await.map_err(db)? {
             return Ok(AcceptInvite::AlreadyMember(invite));

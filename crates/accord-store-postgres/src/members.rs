@@ -87,13 +87,7 @@ impl MemberStore for PostgresStore {
 
     async fn remove_member(&self, guild_id: Snowflake, user_id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
         let mut tx = self.write().await?;
-        let deleted = sqlx::query("DELETE FROM members WHERE guild_id = $1 AND user_id = $2")
-            .bind(guild_id.as_i64())
-            .bind(user_id.as_i64())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        if deleted.rows_affected() == 0 {
+        if !delete(&mut tx, guild_id, user_id).await.map_err(db)? {
             return Ok(false);
         }
         events::write(&mut tx, events).await.map_err(db)?;
@@ -122,6 +116,16 @@ pub(crate) async fn insert(conn: &mut PgConnection, member: &MemberRecord) -> sq
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
+}
+
+/// Removes a membership (leaving, a kick, a ban); returns whether there was one.
+pub(crate) async fn delete(conn: &mut PgConnection, guild_id: Snowflake, user_id: Snowflake) -> sqlx::Result<bool> {
+    let deleted = sqlx::query("DELETE FROM members WHERE guild_id = $1 AND user_id = $2")
+        .bind(guild_id.as_i64())
+        .bind(user_id.as_i64())
+        .execute(conn)
+        .await?;
+    Ok(deleted.rows_affected() > 0)
 }
 
 fn member_from(row: &PgRow) -> sqlx::Result<MemberRecord> {

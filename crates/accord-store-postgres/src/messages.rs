@@ -169,25 +169,8 @@ impl MessageStore for PostgresStore {
     ) -> StoreResult<u64> {
         let mut tx = self.write().await?;
         let mut deleted = 0;
-        for id in ids {
-            let done = sqlx::query("DELETE FROM messages WHERE channel_id = $1 AND id = $2")
-                .bind(channel_id.as_i64())
-                .bind(id.as_i64())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-            if done.rows_affected() > 0 {
-                message_index::remove(&mut tx, channel_id, *id).await.map_err(db)?;
-                // A forum post's starter (its id is the thread's) never counted.
-                sqlx::query(
-                    "UPDATE channels SET message_count = message_count - 1 \
-                     WHERE id = $1 AND owner_id IS NOT NULL AND id <> $2 AND message_count > 0",
-                )
-                .bind(channel_id.as_i64())
-                .bind(id.as_i64())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+        for &id in ids {
+            if delete(&mut tx, channel_id, id).await.map_err(db)? {
                 deleted += 1;
             }
         }
@@ -317,6 +300,31 @@ pub(crate) async fn insert(
     .bind(message.has_bits() as i32)
     .execute(&mut *conn)
     .await
+}
+
+/// Deletes a message with what depends on it: its index rows here, its reactions, versions
+/// and mentions by cascade, its pin and search words with the row; and takes it off its
+/// thread's count. Returns whether it existed.
+pub(crate) async fn delete(conn: &mut sqlx::PgConnection, channel_id: Snowflake, id: Snowflake) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM messages WHERE channel_id = $1 AND id = $2")
+        .bind(channel_id.as_i64())
+        .bind(id.as_i64())
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    message_index::remove(&mut *conn, channel_id, id).await?;
+    // A forum post's starter (its id is the thread's) never counted.
+    sqlx::query(
+        "UPDATE channels SET message_count = message_count - 1 \
+         WHERE id = $1 AND owner_id IS NOT NULL AND id <> $2 AND message_count > 0",
+    )
+    .bind(channel_id.as_i64())
+    .bind(id.as_i64())
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
 }
 
 /// The message, locked until the transaction ends.

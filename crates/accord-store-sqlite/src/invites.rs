@@ -1,4 +1,5 @@
-//! [`InviteStore`] on SQLite: invites, and joining a guild through one in a single transaction.
+//! [`InviteStore`] on SQLite: invites, and joining a guild through one in a single transaction
+//! (which also checks the user is not banned from it).
 
 use accord_core::Snowflake;
 use accord_store::{AcceptInvite, EventDraft, InviteRecord, InviteStore, MemberRecord, StoreResult};
@@ -7,7 +8,7 @@ use sqlx::{Row, SqliteConnection};
 
 use crate::codec::{RowExt, bits};
 use crate::error::db;
-use crate::{SqliteStore, events, members};
+use crate::{SqliteStore, events, members, moderation};
 
 #[async_trait::async_trait]
 impl InviteStore for SqliteStore {
@@ -72,6 +73,9 @@ impl InviteStore for SqliteStore {
         };
         if !invite.is_usable(now_ms) || invite.guild_id != member.guild_id {
             return Ok(AcceptInvite::Invalid);
+        }
+        if moderation::is_banned(&mut tx, member.guild_id, member.user_id).await.map_err(db)? {
+            return Ok(AcceptInvite::Banned);
         }
         if !members::insert(&mut tx, member).await.map_err(db)? {
             return Ok(AcceptInvite::AlreadyMember(invite));

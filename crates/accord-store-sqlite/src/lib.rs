@@ -10,9 +10,11 @@
 //! - `lib.rs`: opening the database (connection settings, pool, migrations).
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
 //!   `invites`, `emojis`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`,
-//!   `private_channels`, `relationships`, `outbox`, `health`.
-//! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows written inside a
-//!   transaction), `codec` (ids, bit sets and JSON lists to and from SQL values).
+//!   `private_channels`, `relationships`, `settings`, `moderation` (bans, audit log reads),
+//!   `outbox`, `health`.
+//! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows, and the audit log
+//!   entries some of them carry, written inside a transaction), `codec` (ids, bit sets and JSON
+//!   lists to and from SQL values).
 //! - `migrations/`: the schema, embedded into the binary.
 
 mod accounts;
@@ -27,6 +29,7 @@ mod invites;
 mod members;
 mod message_index;
 mod messages;
+mod moderation;
 mod outbox;
 mod private_channels;
 mod reactions;
@@ -34,6 +37,7 @@ mod read_states;
 mod relationships;
 mod roles;
 mod search;
+mod settings;
 mod threads;
 
 use std::borrow::Cow;
@@ -59,6 +63,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "threads", include_str!("../migrations/0003_threads.sql")),
     (4, "emojis", include_str!("../migrations/0004_emojis.sql")),
     (5, "people", include_str!("../migrations/0005_people.sql")),
+    (6, "moderation", include_str!("../migrations/0006_moderation.sql")),
 ];
 
 /// A write transaction on the store's database.

@@ -27,6 +27,7 @@ pub mod invites;
 pub mod members;
 pub mod message_changes;
 pub mod messages;
+pub mod moderation;
 pub mod outbox;
 pub mod private_channels;
 pub mod reactions;
@@ -34,6 +35,7 @@ pub mod read_states;
 pub mod relationships;
 pub mod roles;
 pub mod search;
+pub mod settings;
 pub mod threads;
 
 use crate::Store;
@@ -110,6 +112,7 @@ macro_rules! contract_tests {
             invites::expired_invites_are_invalid,
             invites::an_invite_is_deleted_when_it_reaches_max_uses,
             invites::unknown_invites_are_invalid,
+            invites::a_banned_user_cannot_join_through_an_invite,
             messages::a_created_message_is_readable_and_sets_last_message_id,
             messages::a_message_is_only_found_in_its_channel,
             messages::a_repeated_enforced_nonce_returns_the_original,
@@ -156,6 +159,17 @@ macro_rules! contract_tests {
             relationships::relationships_are_kept_per_side_and_listed_by_other_id,
             relationships::a_replace_from_a_stale_state_changes_nothing,
             relationships::of_two_concurrent_replaces_from_one_state_one_wins,
+            settings::settings_are_kept_per_user_and_replaced_whole,
+            settings::users_settings_lists_those_who_have_a_document,
+            moderation::a_ban_removes_the_member_and_their_recent_messages_in_the_guild,
+            moderation::banning_a_banned_user_writes_nothing,
+            moderation::a_join_racing_a_ban_never_leaves_a_banned_member,
+            moderation::bans_page_ascending_by_user_id,
+            moderation::unbanning_returns_whether_there_was_a_ban,
+            moderation::deleting_a_guild_deletes_its_bans_and_audit_log,
+            moderation::audit_entries_are_written_with_their_events_and_read_newest_first,
+            moderation::audit_log_reads_filter_and_page,
+            moderation::an_audit_event_without_its_entry_fails_the_write,
             outbox::events_appear_in_commit_order,
             outbox::writes_that_change_nothing_add_no_events,
             outbox::marking_published_removes_events_up_to_the_position,

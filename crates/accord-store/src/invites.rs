@@ -13,6 +13,8 @@ pub enum AcceptInvite {
     AlreadyMember(InviteRecord),
     /// Unknown, expired or used up: nothing changed.
     Invalid,
+    /// The user is banned from the guild: nothing changed.
+    Banned,
 }
 
 #[async_trait::async_trait]
@@ -27,7 +29,8 @@ pub trait InviteStore {
     /// Returns false when the code did not exist.
     async fn delete_invite(&self, code: &str, events: &[EventDraft]) -> StoreResult<bool>;
 
-    /// In one transaction: checks the invite is usable at `now_ms`, adds `member` (whose
+    /// In one transaction: checks the invite is usable at `now_ms` and the user not banned
+    /// from its guild, adds `member` (whose
     /// guild must be the invite's), counts the use, and writes `events` — only if it joined.
     /// An invite that reaches `max_uses` is deleted.
     async fn accept_invite(

@@ -20,6 +20,7 @@ pub mod guilds;
 pub mod invites;
 pub mod members;
 pub mod messages;
+pub mod moderation;
 pub mod outbox;
 pub mod private_channels;
 pub mod reactions;
@@ -28,6 +29,7 @@ pub mod records;
 pub mod relationships;
 pub mod roles;
 pub mod search;
+pub mod settings;
 pub mod threads;
 
 use std::sync::Arc;
@@ -40,6 +42,7 @@ pub use guilds::GuildStore;
 pub use invites::{AcceptInvite, InviteStore};
 pub use members::MemberStore;
 pub use messages::{CreatedMessage, MessageStore, Page, PinOutcome};
+pub use moderation::{AuditLogQuery, BanEvents, BanOutcome, BanRecord, ModerationStore};
 pub use outbox::OutboxStore;
 pub use private_channels::{EventsAfter, OpenedDm, PrivateChannelRecord, PrivateChannelStore, RecipientChange};
 pub use reactions::{ReactionAdded, ReactionStore};
@@ -48,6 +51,7 @@ pub use records::*;
 pub use relationships::{Relationship, RelationshipPair, RelationshipRecord, RelationshipStore};
 pub use roles::RoleStore;
 pub use search::{SearchQuery, SearchResults, SearchStore};
+pub use settings::SettingsStore;
 pub use threads::ThreadStore;
 
 /// The result type of every storage call.
@@ -80,6 +84,8 @@ pub trait Store:
     + EmojiStore
     + PrivateChannelStore
     + RelationshipStore
+    + SettingsStore
+    + ModerationStore
     + OutboxStore
     + HealthStore
     + Send
@@ -103,6 +109,8 @@ impl<T> Store for T where
         + EmojiStore
         + PrivateChannelStore
         + RelationshipStore
+        + SettingsStore
+        + ModerationStore
         + OutboxStore
         + HealthStore
         + Send

@@ -7,6 +7,7 @@ use crate::{EventDraft, MemberRecord, StoreResult};
 #[async_trait::async_trait]
 pub trait MemberStore {
     /// Adds a member; returns false (writing nothing, events included) when already a member.
+    /// (Callers check bans first: [`crate::ModerationStore::ban_of`].)
     async fn add_member(&self, member: &MemberRecord, events: &[EventDraft]) -> StoreResult<bool>;
 
     async fn member(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<MemberRecord>>;

@@ -68,9 +68,9 @@ const fn col(name: &'static str, kind: Kind) -> Column {
     Column { name, kind, derived: None }
 }
 
-/// Every table, in the order they are copied: users with their sessions and relationships
-/// first, then guilds and what they contain, private channels and messages after their
-/// channels, and the outbox last.
+/// Every table, in the order they are copied: users with their sessions, relationships and
+/// settings first, then guilds and what they contain (bans and the audit log included),
+/// private channels and messages after their channels, and the outbox last.
 pub const TABLES: &[Table] = &[
     Table {
         name: "users",
@@ -128,6 +128,13 @@ pub const TABLES: &[Table] = &[
         name: "relationships",
         columns: &[col("user_id", BigInt), col("other_id", BigInt), col("kind", SmallInt), col("since_ms", BigInt)],
         order_by: "user_id, other_id",
+        identity: None,
+    },
+    // One settings document per user; no foreign keys either.
+    Table {
+        name: "user_settings",
+        columns: &[col("user_id", BigInt), col("settings", Text)],
+        order_by: "user_id",
         identity: None,
     },
     Table {
@@ -273,6 +280,24 @@ pub const TABLES: &[Table] = &[
             col("created_ms", BigInt),
         ],
         order_by: "code",
+        identity: None,
+    },
+    Table {
+        name: "bans",
+        columns: &[col("guild_id", BigInt), col("user_id", BigInt), col("reason", Text), col("created_ms", BigInt)],
+        order_by: "guild_id, user_id",
+        identity: None,
+    },
+    Table {
+        name: "audit_log",
+        columns: &[
+            col("id", BigInt),
+            col("guild_id", BigInt),
+            col("user_id", BigInt),
+            col("action_type", Integer),
+            col("data", Text),
+        ],
+        order_by: "id",
         identity: None,
     },
     Table {

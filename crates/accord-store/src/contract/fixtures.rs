@@ -4,9 +4,10 @@
 use accord_core::Snowflake;
 
 use crate::guilds::NewGuild;
+use crate::moderation::AUDIT_LOG_EVENT;
 use crate::private_channels::{DM, GROUP_DM};
 use crate::{
-    ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, MessageRecord, OverwriteRecord,
+    BanRecord, ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, MessageRecord, OverwriteRecord,
     PrivateChannelRecord, RoleRecord, Store, ThreadRecord, UserRecord,
 };
 
@@ -225,6 +226,31 @@ pub fn invite(code: &str, guild_id: u64, channel_id: u64, inviter: u64) -> Invit
         temporary: false,
         created_ms: 1_000_000,
     }
+}
+
+/// A ban with a reason, made at 1 000 000 ms.
+pub fn ban(guild_id: u64, user_id: u64) -> BanRecord {
+    BanRecord {
+        guild_id: id(guild_id),
+        user_id: id(user_id),
+        reason: Some(format!("ban of {user_id}")),
+        created_ms: 1_000_000,
+    }
+}
+
+/// An audit log event (id = entry id) carrying entry `entry_id` of the guild: made by `user`
+/// (none: by the system), of `action_type`, with a change and a reason.
+pub fn audit_entry(entry_id: u64, guild_id: u64, user: Option<u64>, action_type: u16) -> EventDraft {
+    let data = serde_json::json!({
+        "id": entry_id.to_string(),
+        "guild_id": guild_id.to_string(),
+        "user_id": user.map(|n| n.to_string()),
+        "target_id": guild_id.to_string(),
+        "action_type": action_type,
+        "changes": [{"key": "name", "old_value": "a", "new_value": "b"}],
+        "reason": "tidy",
+    });
+    EventDraft { guild_id: Some(id(guild_id)), data: data.to_string(), ..event(entry_id, AUDIT_LOG_EVENT) }
 }
 
 /// The names of the pending outbox events, in commit order.

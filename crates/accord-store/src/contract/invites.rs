@@ -1,7 +1,7 @@
 //! Contract cases for [`InviteStore`](crate::InviteStore): codes, listing, and joining
-//! through an invite (counting, expiry, exhaustion).
+//! through an invite (counting, expiry, exhaustion, bans).
 
-use super::fixtures::{create_guild, create_users, event, id, invite, join, member, pending_names};
+use super::fixtures::{ban, create_guild, create_users, event, id, invite, join, member, pending_names};
 use crate::{AcceptInvite, InviteRecord, Store, StoreError};
 
 pub async fn invite_codes_are_unique_and_case_sensitive(store: &dyn Store) {
@@ -104,4 +104,25 @@ pub async fn unknown_invites_are_invalid(store: &dyn Store) {
     assert_eq!(outcome.expect("accept"), AcceptInvite::Invalid);
     assert_eq!(store.invite("nope").await.expect("read"), None);
     assert_eq!(pending_names(store).await, ["GUILD_CREATE"]);
+}
+
+pub async fn a_banned_user_cannot_join_through_an_invite(store: &dyn Store) {
+    create_guild(store, 100, 1).await;
+    create_guild(store, 200, 1).await;
+    create_users(store, &[2]).await;
+    store.create_invite(&invite("abc", 100, 101, 1), &[]).await.expect("create");
+    store.create_invite(&invite("other", 200, 201, 1), &[]).await.expect("create");
+    store.ban(&ban(100, 2), None, &|_| Vec::new()).await.expect("ban");
+
+    let outcome = store.accept_invite("abc", &member(100, 2), 5_000_000, &[event(900, "GUILD_MEMBER_ADD")]).await;
+
+    assert_eq!(outcome.expect("accept"), AcceptInvite::Banned);
+    assert_eq!(store.member(id(100), id(2)).await.expect("read"), None);
+    assert_eq!(store.invite("abc").await.expect("read").map(|i| i.uses), Some(0));
+    let elsewhere = store.accept_invite("other", &member(200, 2), 5_000_000, &[]).await.expect("accept");
+    assert!(matches!(elsewhere, AcceptInvite::Joined(_)), "a ban holds in its guild only: {elsewhere:?}");
+    store.unban(id(100), id(2), &[]).await.expect("unban");
+    let unbanned = store.accept_invite("abc", &member(100, 2), 5_000_000, &[]).await.expect("accept");
+    assert!(matches!(unbanned, AcceptInvite::Joined(_)), "{unbanned:?}");
+    assert_eq!(pending_names(store).await, ["GUILD_CREATE", "GUILD_CREATE"]);
 }

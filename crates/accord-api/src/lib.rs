@@ -2,7 +2,7 @@
 //! libraries (twilight, serenity, discord.py, discord.js) require them, and the error body.
 //!
 //! Parts: [`user`], [`guild`] (guilds, roles, members), [`channel`], [`message`], [`invite`],
-//! [`application`], [`error`].
+//! [`application`], [`settings`] (user settings and profile fields), [`error`].
 
 pub mod application;
 pub mod channel;
@@ -10,6 +10,7 @@ pub mod error;
 pub mod guild;
 pub mod invite;
 pub mod message;
+pub mod settings;
 pub mod user;
 
 /// A JSON `null` that is always present (Discord requires the key with a null value).

@@ -68,6 +68,8 @@ impl Target {
         config.auth.argon2_memory_kib = 64;
         config.auth.argon2_iterations = 1;
         config.edge.auth_attempts_per_minute = 1_000_000;
+        config.edge.api_requests_per_minute = 100_000_000;
+        config.edge.messages_per_10_seconds = 100_000_000;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding 127.0.0.1:0")?;
         let addr = listener.local_addr()?;
         let server = Server::build(&config).await?;

@@ -1,12 +1,15 @@
 //! The gateway events chat writes with its changes. Guild events carry `guild_id`; each goes
-//! to the channel's [`Audience`] (its viewers; a private thread's members).
+//! to the channel's [`Audience`] (its viewers; a private thread's members). A moderator's
+//! action in a guild channel also writes an audit log entry ([`AuditLog`]).
 
 use accord_api::message::Message;
+use accord_core::Snowflake;
 use accord_service::access::ChannelAccess;
 use accord_service::audience::Audience;
+use accord_service::audit::{self, AuditReason, Change, Entry};
 use accord_service::{ServiceContext, render};
-use accord_store::{EventDraft, MemberRecord, MessageRecord, StoreResult};
-use serde_json::json;
+use accord_store::{ChannelRecord, EventDraft, MemberRecord, MessageRecord, StoreResult};
+use serde_json::{Value, json};
 
 /// Who may see events about the channel of `access`.
 pub async fn audience(ctx: &ServiceContext, access: &ChannelAccess) -> StoreResult<Audience> {
@@ -38,7 +41,7 @@ pub fn channel_event(
     ctx: &ServiceContext,
     audience: &Audience,
     name: &str,
-    channel: &accord_store::ChannelRecord,
+    channel: &ChannelRecord,
     mut data: serde_json::Value,
 ) -> EventDraft {
     data["channel_id"] = json!(channel.id);
@@ -46,4 +49,52 @@ pub fn channel_event(
         data["guild_id"] = json!(guild_id);
     }
     audience.event(ctx, name, &data)
+}
+
+/// Audit log entries for one request in a guild channel: the guild, who acts, and the reason
+/// they gave.
+pub struct AuditLog<'a> {
+    ctx: &'a ServiceContext,
+    guild_id: Snowflake,
+    actor: Snowflake,
+    reason: &'a AuditReason,
+}
+
+impl<'a> AuditLog<'a> {
+    /// The log of the channel's guild; none in DMs and group DMs, which keep no audit log.
+    pub fn of(
+        ctx: &'a ServiceContext,
+        access: &ChannelAccess,
+        actor: Snowflake,
+        reason: &'a AuditReason,
+    ) -> Option<Self> {
+        let guild_id = access.guild.as_ref()?.guild.id;
+        Some(Self { ctx, guild_id, actor, reason })
+    }
+
+    /// The entry of an `action_type` on `target_id`, with its `changes` and `options`.
+    pub fn entry(
+        &self,
+        action_type: u16,
+        target_id: Snowflake,
+        changes: Vec<Change>,
+        options: Option<Value>,
+    ) -> EventDraft {
+        let (guild_id, user_id, reason, target_id) = (self.guild_id, self.actor, self.reason, Some(target_id));
+        audit::entry(self.ctx, Entry { guild_id, user_id, action_type, target_id, changes, options, reason })
+    }
+}
+
+/// A thread as its audit log entries record it: the channel object with the thread's settings
+/// (`archived`, `locked`, ...) as fields of their own, as Discord records them.
+pub fn thread_fields(thread: &ChannelRecord) -> Value {
+    let mut fields = json!(render::channel(thread));
+    if let Some(Value::Object(metadata)) = fields.as_object_mut().and_then(|f| f.remove("thread_metadata")) {
+        for key in ["archived", "auto_archive_duration", "locked", "invitable"] {
+            if let Some(value) = metadata.get(key) {
+                fields[key] = value.clone();
+            }
+        }
+    }
+    fields
 }

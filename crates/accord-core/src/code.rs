@@ -53,6 +53,7 @@ codes! {
     UNKNOWN_MESSAGE = 10008, 404, "unknown_message", "Unknown Message";
     UNKNOWN_OVERWRITE = 10009, 404, "unknown_overwrite", "Unknown Permission Overwrite";
     UNKNOWN_ROLE = 10011, 404, "unknown_role", "Unknown Role";
+    UNKNOWN_BAN = 10026, 404, "unknown_ban", "Unknown Ban";
     UNKNOWN_USER = 10013, 404, "unknown_user", "Unknown User";
     UNKNOWN_EMOJI = 10014, 400, "unknown_emoji", "Unknown Emoji";
     EMOJI_NOT_FOUND = 10014, 404, "emoji_not_found", "Unknown Emoji";
@@ -69,6 +70,7 @@ codes! {
     UNAUTHORIZED = 40001, 401, "unauthorized", "401: Unauthorized";
     INVALID_CREDENTIALS = 40001, 401, "invalid_credentials", "Login or password is invalid.";
     INVALID_REFRESH_TOKEN = 40001, 401, "invalid_refresh_token", "Invalid or expired refresh token.";
+    BANNED = 40007, 403, "banned", "The user is banned from this guild.";
     PAYLOAD_TOO_LARGE = 40005, 413, "payload_too_large", "Request entity too large";
     MISSING_ACCESS = 50001, 403, "missing_access", "Missing Access";
     DM_CHANNEL_ACTION = 50003, 400, "dm_channel_action", "Cannot execute action on a DM channel";

@@ -5,10 +5,12 @@
 //!
 //! Parts: [`config`], [`authenticate`] (tokens to a [`accord_service::Principal`]),
 //! [`client_address`] (the client behind trusted proxies),
-//! [`rate_limit`] (per-address windows in the shared state, with Discord's headers), [`health`],
+//! [`rate_limit`] (per-address windows on auth, with Discord's headers), [`api_limit`] (per-caller
+//! and per-route windows on the whole API), [`health`],
 //! [`route`] (which service answers a path), [`forward`] (to other processes, with retries and
 //! circuit breakers; the gateway's WebSocket proxied).
 
+pub mod api_limit;
 pub mod authenticate;
 pub mod client_address;
 pub mod config;
@@ -57,6 +59,10 @@ pub fn app(
         }
         let limiter = Arc::new(rate_limit::AuthLimiter::new(config.auth_attempts_per_minute, ctx.kv.clone()));
         api = api.layer(middleware::from_fn_with_state(limiter, rate_limit::limit_auth_attempts));
+        let limits = &config;
+        let limiter =
+            api_limit::ApiLimiter::new(limits.api_requests_per_minute, limits.messages_per_10_seconds, ctx.kv.clone());
+        api = api.layer(middleware::from_fn_with_state(Arc::new(limiter), api_limit::limit_api));
     }
     let api = api.layer(middleware::from_fn_with_state(ctx.clone(), authenticate::authenticate));
     let app = Router::new()

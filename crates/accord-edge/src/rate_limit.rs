@@ -69,7 +69,7 @@ fn too_many(decision: &Decision) -> Response {
     ApiError { code: &code::RATE_LIMITED, errors: None, retry_after: Some(retry_after) }.into_response()
 }
 
-fn set_headers(headers: &mut HeaderMap, limit: u32, decision: &Decision, bucket: &'static str) {
+pub(crate) fn set_headers(headers: &mut HeaderMap, limit: u32, decision: &Decision, bucket: &'static str) {
     let reset_after = decision.reset_after.as_secs_f64();
     let reset_at = now_ms() as f64 / 1000.0 + reset_after;
     let float = |v: f64| HeaderValue::from_str(&format!("{v:.3}")).unwrap_or(HeaderValue::from_static("0"));

@@ -64,7 +64,8 @@ impl FromStr for Service {
 pub const API_ROOTS: [&str; 3] = ["/api/v10", "/api/v9", "/api"];
 
 /// Top-level paths the media service serves files under.
-pub const MEDIA_ROOTS: [&str; 5] = ["/attachments/", "/icons/", "/channel-icons/", "/avatars/", "/emojis/"];
+pub const MEDIA_ROOTS: [&str; 6] =
+    ["/attachments/", "/icons/", "/channel-icons/", "/avatars/", "/banners/", "/emojis/"];
 
 /// The service that answers `path` (a full request path), if any.
 pub fn service_of(path: &str) -> Option<Service> {
@@ -94,7 +95,10 @@ pub fn service_of(path: &str) -> Option<Service> {
             // Messages, pins, typing, threads and thread members are chat's; the channel
             // itself (threads too), its invites and permission overwrites the guilds service's.
             let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
-            let chat = matches!(third, "messages" | "pins" | "typing" | "threads" | "thread-members" | "users");
+            let chat = matches!(
+                third,
+                "messages" | "pins" | "typing" | "threads" | "thread-members" | "users" | "read-receipts"
+            );
             Some(if chat { Service::Chat } else { Service::Guilds })
         }
         _ => None,
@@ -118,6 +122,9 @@ mod tests {
             ("/api/v10/users/@me/channels", Service::Users),
             ("/api/v10/users/@me/relationships/1", Service::Users),
             ("/api/v10/channels/1/recipients/2", Service::Guilds),
+            ("/api/v10/channels/1/read-receipts", Service::Chat),
+            ("/api/v10/users/@me/settings", Service::Users),
+            ("/api/v10/users/1/profile", Service::Users),
             ("/api/v10/guilds", Service::Guilds),
             ("/api/v10/guilds/1/members/@me", Service::Guilds),
             ("/api/v10/invites/abc", Service::Guilds),

@@ -28,6 +28,11 @@ pub fn avatar(user: Snowflake, hash: &str) -> BlobKey {
     key(format!("avatars/{user}/{}", sanitize(hash)))
 }
 
+/// `banners/{user}/{hash}`: a user's profile banner, by its [`image_hash`](crate::image_hash).
+pub fn banner(user: Snowflake, hash: &str) -> BlobKey {
+    key(format!("banners/{user}/{}", sanitize(hash)))
+}
+
 /// `emojis/{id}`: a guild's custom emoji, by its id.
 pub fn emoji(id: Snowflake) -> BlobKey {
     key(format!("emojis/{id}"))

@@ -85,6 +85,14 @@ impl GuildCache {
         self.viewers.get(&channel).is_some_and(|v| v.contains(&user))
     }
 
+    /// Whether `user` (a local member) holds all of `needed` guild-wide.
+    pub fn has_permission(&self, user: Snowflake, needed: Permissions) -> bool {
+        let Some(roles) = self.members.get(&user) else { return false };
+        let guild = GuildView { guild_id: self.guild_id.get(), owner_id: self.owner_id, roles: &self.roles };
+        let member = MemberView { user_id: user.get(), role_ids: roles, timed_out: false };
+        permissions::guild_permissions(&guild, &member).contains(needed)
+    }
+
     /// Whether `user` (a local member) holds all of `needed` in `channel`, or MANAGE_GUILD.
     pub fn can_manage(&self, user: Snowflake, channel: Snowflake, needed: Permissions) -> bool {
         let (Some((overwrites, class)), Some(roles)) = (self.channels.get(&channel), self.members.get(&user)) else {

@@ -17,6 +17,10 @@ pub enum GuildError {
     UnknownUser,
     #[error("unknown invite")]
     UnknownInvite,
+    #[error("unknown ban")]
+    UnknownBan,
+    #[error("banned from the guild")]
+    Banned,
     #[error("unknown overwrite")]
     UnknownOverwrite,
     #[error("missing permissions")]
@@ -55,6 +59,8 @@ impl ErrorCode for GuildError {
             Self::UnknownUser => &code::UNKNOWN_USER,
             Self::UnknownInvite => &code::UNKNOWN_INVITE,
             Self::UnknownOverwrite => &code::UNKNOWN_OVERWRITE,
+            Self::UnknownBan => &code::UNKNOWN_BAN,
+            Self::Banned => &code::BANNED,
             Self::MissingPermissions => &code::MISSING_PERMISSIONS,
             Self::InvalidField { .. } => &code::INVALID_FORM_BODY,
             Self::InvalidRole => &code::INVALID_ROLE,

@@ -1,14 +1,16 @@
 //! Payloads of the guild-area events, built from records in hand so they can be written to
-//! the outbox in the same transaction as the change.
+//! the outbox in the same transaction as the change, and the audit log entries ([`AuditLog`])
+//! written with them.
 
 use accord_api::guild::{GuildCreate, GuildMemberEvent};
 use accord_core::Snowflake;
 use accord_core::time::format_timestamp;
 use accord_service::audience::Audience;
+use accord_service::audit::{self, AuditReason, Change, Entry};
 pub use accord_service::snapshot::guild_create;
 use accord_service::{ServiceContext, render};
 use accord_store::{ChannelRecord, EventDraft, GuildRecord, InviteRecord, MemberRecord, RoleRecord, UserRecord};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// GUILD_CREATE sent to the one user who just joined or created the guild.
 pub fn guild_create_for(ctx: &ServiceContext, user: Snowflake, payload: &GuildCreate) -> EventDraft {
@@ -87,4 +89,49 @@ pub fn invite_delete(ctx: &ServiceContext, invite: &InviteRecord) -> EventDraft 
         code: invite.code.clone(),
     };
     ctx.event("INVITE_DELETE", Some(invite.guild_id), Some(invite.channel_id), vec![], &payload)
+}
+
+/// Audit log entries for one request: its guild, who acts, and the reason they gave.
+pub struct AuditLog<'a> {
+    ctx: &'a ServiceContext,
+    guild_id: Snowflake,
+    actor: Snowflake,
+    reason: &'a AuditReason,
+}
+
+impl<'a> AuditLog<'a> {
+    pub fn new(ctx: &'a ServiceContext, guild_id: Snowflake, actor: Snowflake, reason: &'a AuditReason) -> Self {
+        Self { ctx, guild_id, actor, reason }
+    }
+
+    /// The entry of an `action_type` on `target_id` that made `changes`.
+    pub fn entry(&self, action_type: u16, target_id: Option<Snowflake>, changes: Vec<Change>) -> EventDraft {
+        self.entry_with(action_type, target_id, changes, None)
+    }
+
+    /// An entry with action-specific `options` (an overwrite's id and type, a count).
+    pub fn entry_with(
+        &self,
+        action_type: u16,
+        target_id: Option<Snowflake>,
+        changes: Vec<Change>,
+        options: Option<Value>,
+    ) -> EventDraft {
+        let (guild_id, user_id, reason) = (self.guild_id, self.actor, self.reason);
+        audit::entry(self.ctx, Entry { guild_id, user_id, action_type, target_id, changes, options, reason })
+    }
+}
+
+/// A thread as its audit log entries compare it: the channel object with the thread's
+/// settings (`archived`, `locked`, ...) as fields of their own, as Discord records them.
+pub fn thread_fields(thread: &ChannelRecord) -> Value {
+    let mut fields = json!(render::channel(thread));
+    if let Some(Value::Object(metadata)) = fields.as_object_mut().and_then(|f| f.remove("thread_metadata")) {
+        for key in ["archived", "auto_archive_duration", "locked", "invitable"] {
+            if let Some(value) = metadata.get(key) {
+                fields[key] = value.clone();
+            }
+        }
+    }
+    fields
 }

@@ -27,7 +27,7 @@ const CACHE: &str = "public, max-age=31536000, immutable";
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 
 /// `GET` (and `HEAD`) `/attachments/{channel_id}/{attachment_id}/{filename}`,
-/// `/icons/{guild_id}/{hash}.{ext}`, `/channel-icons/{channel_id}/{hash}.{ext}`, `/avatars/{user_id}/{hash}.{ext}` and
+/// `/icons/{guild_id}/{hash}.{ext}`, `/channel-icons/{channel_id}/{hash}.{ext}`, `/banners/{user_id}/{hash}.{ext}`, `/avatars/{user_id}/{hash}.{ext}` and
 /// `/emojis/{emoji_id}.{ext}`. Anything that does
 /// not name a stored blob exactly is 404; blob storage down is 503.
 pub fn router(blobs: BlobHandle) -> Router {
@@ -36,6 +36,7 @@ pub fn router(blobs: BlobHandle) -> Router {
         .route("/icons/{guild_id}/{file}", get(icon))
         .route("/channel-icons/{channel_id}/{file}", get(channel_icon))
         .route("/avatars/{user_id}/{file}", get(avatar))
+        .route("/banners/{user_id}/{file}", get(banner))
         .route("/emojis/{file}", get(emoji))
         .with_state(blobs)
 }
@@ -83,6 +84,15 @@ async fn avatar(
 ) -> Result<Response, ApiError> {
     let (user, hash, file) = hashed_image(path)?;
     serve(&*blobs, &keys::avatar(user, hash.as_str()), &file).await
+}
+
+/// `GET /banners/{user_id}/{hash}.{ext}`
+async fn banner(
+    State(blobs): State<BlobHandle>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let (user, hash, file) = hashed_image(path)?;
+    serve(&*blobs, &keys::banner(user, hash.as_str()), &file).await
 }
 
 /// `GET /emojis/{emoji_id}.{ext}`

@@ -7,18 +7,22 @@
 //! - [`error`]: [`ApiError`] and its one `IntoResponse`.
 //! - [`render`]: records to Discord wire objects.
 //! - [`access`]: a caller's standing in a guild (membership, permissions, rank).
+//! - [`audit`]: audit log entries and the reason header.
 //! - [`audience`]: who receives an event about a channel (guild, thread parent, thread members).
 //! - [`private`]: DMs and group DMs as each recipient sees them.
+//! - [`settings`]: each user's settings and profile fields.
 //! - [`snapshot`]: full state for a client that starts following a guild (GUILD_CREATE).
 
 pub mod access;
 pub mod audience;
+pub mod audit;
 pub mod context;
 pub mod error;
 pub mod extract;
 pub mod principal;
 pub mod private;
 pub mod render;
+pub mod settings;
 pub mod snapshot;
 
 pub use context::{OutboxSignal, ServiceContext};

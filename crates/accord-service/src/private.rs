@@ -43,7 +43,8 @@ pub fn channel_events(
 }
 
 /// Whether `from` may start a conversation with `to` (open a DM, add them to a group): not
-/// themselves, neither blocks the other, and they are friends or share a guild.
+/// themselves, neither blocks the other, and they are friends, or share a guild whose members
+/// `to` accepts DMs from.
 pub async fn may_contact(store: &dyn Store, from: Snowflake, to: &UserRecord) -> StoreResult<bool> {
     if from == to.id {
         return Ok(false);
@@ -55,7 +56,12 @@ pub async fn may_contact(store: &dyn Store, from: Snowflake, to: &UserRecord) ->
     if pair.mine_is(relationships::kind::FRIEND) {
         return Ok(true);
     }
-    Ok(!store.shared_guilds(from, to.id).await?.is_empty())
+    let shared = store.shared_guilds(from, to.id).await?;
+    if shared.is_empty() {
+        return Ok(false);
+    }
+    let settings = crate::settings::document_of(store, to.id).await?.settings;
+    Ok(!settings.default_guilds_restricted && shared.iter().any(|g| !settings.restricted_guilds.contains(g)))
 }
 
 /// The relationship objects of `user_id` (READY and `GET /users/@me/relationships`).

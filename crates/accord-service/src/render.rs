@@ -10,6 +10,7 @@ use accord_api::invite::{Invite, InviteChannel, InviteGuild};
 use accord_api::message::{
     Attachment, Mention, Message, MessageReference, PartialEmoji, Reaction, ReactionCountDetails,
 };
+use accord_api::settings::Profile;
 use accord_api::user::{CurrentUser, User};
 use accord_core::time::format_timestamp;
 use accord_core::{Permissions, Snowflake};
@@ -39,16 +40,27 @@ pub fn user(u: &UserRecord) -> User {
     }
 }
 
+/// A user with their profile's banner and accent colour (which Discord shows only where a
+/// user is fetched on its own).
+pub fn user_with(u: &UserRecord, profile: &Profile) -> User {
+    User { banner: profile.banner.clone(), accent_color: profile.accent_color, ..user(u) }
+}
+
 pub fn current_user(u: &UserRecord) -> CurrentUser {
+    current_user_with(u, &Profile::default())
+}
+
+/// The current user with their profile fields.
+pub fn current_user_with(u: &UserRecord, profile: &Profile) -> CurrentUser {
     CurrentUser {
-        user: user(u),
+        user: user_with(u, profile),
         mfa_enabled: false,
         locale: "en-US".into(),
         verified: u.email.is_some(),
         email: u.email.clone(),
         flags: u.flags,
         premium_type: 0,
-        bio: String::new(),
+        bio: profile.bio.clone(),
     }
 }
 

@@ -49,6 +49,8 @@ pub fn test_config(data: &TestData) -> Config {
     config.auth.argon2_memory_kib = 64;
     config.auth.argon2_iterations = 1;
     config.edge.auth_attempts_per_minute = 100_000;
+    config.edge.api_requests_per_minute = 1_000_000;
+    config.edge.messages_per_10_seconds = 1_000_000;
     config
 }
 
@@ -366,10 +368,12 @@ impl TestGuild {
 pub mod permissions {
     pub const CREATE_INSTANT_INVITE: u64 = 1 << 0;
     pub const KICK_MEMBERS: u64 = 1 << 1;
+    pub const BAN_MEMBERS: u64 = 1 << 2;
     pub const ADMINISTRATOR: u64 = 1 << 3;
     pub const MANAGE_CHANNELS: u64 = 1 << 4;
     pub const MANAGE_GUILD: u64 = 1 << 5;
     pub const ADD_REACTIONS: u64 = 1 << 6;
+    pub const VIEW_AUDIT_LOG: u64 = 1 << 7;
     pub const VIEW_CHANNEL: u64 = 1 << 10;
     pub const SEND_MESSAGES: u64 = 1 << 11;
     pub const MANAGE_MESSAGES: u64 = 1 << 13;

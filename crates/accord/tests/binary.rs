@@ -13,7 +13,8 @@ use serde_json::json;
 const BIN: &str = env!("CARGO_BIN_EXE_accord");
 
 /// Cheap hashing so the debug binary starts sessions quickly.
-const FAST_CONFIG: &str = "[auth]\nargon2_memory_kib = 64\nargon2_iterations = 1\n";
+/// Cheap hashing; room for the messages the durability test sends in one go.
+const FAST_CONFIG: &str = "[auth]\nargon2_memory_kib = 64\nargon2_iterations = 1\n[edge]\nmessages_per_10_seconds = 1000\napi_requests_per_minute = 1000\n";
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()

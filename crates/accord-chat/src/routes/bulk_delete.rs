@@ -1,9 +1,11 @@
 //! `POST /channels/{c}/messages/bulk-delete {messages: [ids]}`: 2 to 100 distinct ids, none
-//! older than two weeks, MANAGE_MESSAGES; one MESSAGE_DELETE_BULK with the ids that existed.
+//! older than two weeks, MANAGE_MESSAGES; one MESSAGE_DELETE_BULK with the ids that existed,
+//! and a MESSAGE_BULK_DELETE entry in a guild's audit log.
 
 use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::ChannelAccess;
+use accord_service::audit::{AuditReason, action};
 use accord_service::extract::{Json, Path};
 use accord_service::{ApiResult, Caller, ServiceContext};
 use axum::extract::State;
@@ -26,6 +28,7 @@ pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<BulkDelete>,
 ) -> ApiResult<StatusCode> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
@@ -57,7 +60,11 @@ pub async fn delete(
         &access.channel,
         json!({ "ids": found }),
     );
-    if ctx.store.delete_messages(channel_id, &found, &[event]).await? > 0 {
+    let options = json!({ "count": found.len().to_string() });
+    let log = events::AuditLog::of(&ctx, &access, caller.user_id, &reason);
+    let mut events = vec![event];
+    events.extend(log.map(|log| log.entry(action::MESSAGE_BULK_DELETE, channel_id, Vec::new(), Some(options))));
+    if ctx.store.delete_messages(channel_id, &found, &events).await? > 0 {
         ctx.events_committed();
     }
     attachments::remove_of(&ctx, &existing).await;

@@ -4,12 +4,14 @@ use accord_api::message::Message;
 use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::ChannelAccess;
+use accord_service::audit::{AuditReason, action};
 use accord_service::extract::{Json, Path, Query};
 use accord_service::{ApiResult, Caller, ServiceContext};
 use accord_store::{MessageRecord, Page};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use serde_json::json;
 
 use crate::error::ChatError;
 use crate::{attachments, content, embeds, events, view};
@@ -152,19 +154,26 @@ pub async fn edit(
     Ok(axum::Json(rendered))
 }
 
-/// `DELETE /channels/{channel.id}/messages/{message.id}` — the author, or MANAGE_MESSAGES.
+/// `DELETE /channels/{channel.id}/messages/{message.id}` — the author, or MANAGE_MESSAGES
+/// (recorded in a guild's audit log).
 pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(ids): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
     let access = ChannelAccess::require(ctx.store.as_ref(), ids.0, caller.user_id).await?;
     let message = ctx.store.message(ids.0, ids.1).await?.ok_or(ChatError::UnknownMessage)?;
-    if message.author_id != caller.user_id {
+    let moderated = message.author_id != caller.user_id;
+    if moderated {
         access.require_permission(Permissions::MANAGE_MESSAGES)?;
     }
-    let event = events::message_delete(&ctx, &events::audience(&ctx, &access).await?, &message);
-    if !ctx.store.delete_message(ids.0, ids.1, &[event]).await? {
+    let mut events = vec![events::message_delete(&ctx, &events::audience(&ctx, &access).await?, &message)];
+    if moderated && let Some(log) = events::AuditLog::of(&ctx, &access, caller.user_id, &reason) {
+        let options = json!({ "channel_id": ids.0, "count": "1" });
+        events.push(log.entry(action::MESSAGE_DELETE, message.author_id, Vec::new(), Some(options)));
+    }
+    if !ctx.store.delete_message(ids.0, ids.1, &events).await? {
         return Err(ChatError::UnknownMessage.into());
     }
     ctx.events_committed();

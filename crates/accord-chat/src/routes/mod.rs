@@ -35,6 +35,7 @@ pub fn router() -> Router<accord_service::ServiceContext> {
         .route("/channels/{channel_id}/pins", get(pins::list))
         .route("/channels/{channel_id}/pins/{message_id}", put(pins::pin).delete(pins::unpin))
         .route("/channels/{channel_id}/typing", post(typing::start))
+        .route("/channels/{channel_id}/read-receipts", get(ack::receipts))
         .route("/guilds/{guild_id}/messages/search", get(search::in_guild))
         .route("/channels/{channel_id}/messages/{message_id}/threads", post(threads::create::from_message))
         .route("/channels/{channel_id}/threads", post(threads::create::start))

@@ -1,10 +1,12 @@
 //! Pins: `PUT/DELETE /channels/{c}/pins/{m}` (MANAGE_MESSAGES; anyone in a DM), `GET /channels/{c}/pins`,
-//! and CHANNEL_PINS_UPDATE with the channel's newest pin time.
+//! and CHANNEL_PINS_UPDATE with the channel's newest pin time. In a guild, each pin and unpin
+//! is recorded in the audit log.
 
 use accord_api::message::Message;
 use accord_core::time::{format_timestamp, now_ms};
 use accord_core::{Permissions, Snowflake, code};
 use accord_service::access::ChannelAccess;
+use accord_service::audit::{AuditReason, action};
 use accord_service::extract::Path;
 use accord_service::{ApiError, ApiResult, Caller, ServiceContext};
 use accord_store::PinOutcome;
@@ -37,8 +39,9 @@ pub async fn pin(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((channel_id, message_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
-    set(ctx, caller.user_id, channel_id, message_id, true).await
+    set(ctx, caller.user_id, channel_id, message_id, &reason, true).await
 }
 
 /// `DELETE /channels/{c}/pins/{m}`
@@ -46,8 +49,9 @@ pub async fn unpin(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((channel_id, message_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
-    set(ctx, caller.user_id, channel_id, message_id, false).await
+    set(ctx, caller.user_id, channel_id, message_id, &reason, false).await
 }
 
 async fn set(
@@ -55,6 +59,7 @@ async fn set(
     caller: Snowflake,
     channel_id: Snowflake,
     message_id: Snowflake,
+    reason: &AuditReason,
     pinned: bool,
 ) -> ApiResult<StatusCode> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller).await?;
@@ -79,8 +84,15 @@ async fn set(
         &access.channel,
         data,
     );
+    let mut events = vec![event];
+    if let Some(log) = events::AuditLog::of(&ctx, &access, caller, reason) {
+        let message = ctx.store.message(channel_id, message_id).await?.ok_or(ChatError::UnknownMessage)?;
+        let action_type = if pinned { action::MESSAGE_PIN } else { action::MESSAGE_UNPIN };
+        let options = json!({ "channel_id": channel_id, "message_id": message_id });
+        events.push(log.entry(action_type, message.author_id, Vec::new(), Some(options)));
+    }
     let pinned_ms = pinned.then_some(now);
-    match ctx.store.set_pinned(channel_id, message_id, pinned_ms, MAX_PINS, &[event]).await? {
+    match ctx.store.set_pinned(channel_id, message_id, pinned_ms, MAX_PINS, &events).await? {
         PinOutcome::Changed => ctx.events_committed(),
         PinOutcome::Unchanged => {}
         PinOutcome::Missing => return Err(ChatError::UnknownMessage.into()),

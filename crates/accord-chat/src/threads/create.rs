@@ -1,12 +1,13 @@
 //! Starting threads: `POST /channels/{c}/messages/{m}/threads` (a public thread whose id is
 //! the message's) and `POST /channels/{c}/threads` (a public or private thread in a text
-//! channel; in a forum, a post: see `forum_post`).
+//! channel; in a forum, a post: see `forum_post`). Each new thread is recorded in the audit log.
 
 use accord_api::channel::Channel;
 use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::{ChannelAccess, PRIVATE_THREAD};
 use accord_service::audience::Audience;
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::extract::{Json, Path};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::{ChannelRecord, StoreError, ThreadRecord};
@@ -38,6 +39,7 @@ pub async fn from_message(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((channel_id, message_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
     Json(body): Json<FromMessage>,
 ) -> ApiResult<(StatusCode, axum::Json<Channel>)> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
@@ -58,7 +60,9 @@ pub async fn from_message(
     rendered.thread = Some(Box::new(render::channel(&thread)));
     let audience = events::audience(&ctx, &access).await?;
     let update = events::message_event(&ctx, &audience, "MESSAGE_UPDATE", &rendered, &source, None);
-    match ctx.store.create_thread(&thread, Some(message_id), None, &[event, update]).await {
+    let mut events = vec![event, update];
+    events.extend(created_entry(&ctx, &access, caller.user_id, &reason, &thread));
+    match ctx.store.create_thread(&thread, Some(message_id), None, &events).await {
         Ok(()) => {}
         Err(StoreError::Conflict(_)) => return Err(ChatError::ThreadExists.into()),
         Err(error) => return Err(error.into()),
@@ -101,11 +105,12 @@ pub async fn start(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
+    reason: AuditReason,
     request: Request,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
     if access.channel.kind == FORUM {
-        return super::forum_post::create(&ctx, caller.user_id, &access, request).await;
+        return super::forum_post::create(&ctx, caller.user_id, &reason, &access, request).await;
     }
     let Json(body) = Json::<StartThread>::from_request(request, &()).await?;
     if !THREAD_PARENTS.contains(&access.channel.kind) {
@@ -130,8 +135,9 @@ pub async fn start(
     };
     let thread =
         new_thread(&access.channel, ctx.next_id(), kind, rules::name(&body.name)?, caller.user_id, settings, vec![])?;
-    let event = created_event(&ctx, &thread).await?;
-    ctx.store.create_thread(&thread, None, None, &[event]).await?;
+    let mut events = vec![created_event(&ctx, &thread).await?];
+    events.extend(created_entry(&ctx, &access, caller.user_id, &reason, &thread));
+    ctx.store.create_thread(&thread, None, None, &events).await?;
     ctx.events_committed();
     Ok((StatusCode::CREATED, axum::Json(json!(render::channel(&thread)))))
 }
@@ -203,4 +209,16 @@ pub(super) async fn created_event(
     let mut payload = json!(render::channel(thread));
     payload["newly_created"] = json!(true);
     Ok(audience.event(ctx, "THREAD_CREATE", &payload))
+}
+
+/// The THREAD_CREATE audit log entry of a new thread (none outside guilds).
+pub(super) fn created_entry(
+    ctx: &ServiceContext,
+    access: &ChannelAccess,
+    caller: Snowflake,
+    reason: &AuditReason,
+    thread: &ChannelRecord,
+) -> Option<accord_store::EventDraft> {
+    let log = events::AuditLog::of(ctx, access, caller, reason)?;
+    Some(log.entry(action::THREAD_CREATE, thread.id, audit::created(&events::thread_fields(thread)), None))
 }

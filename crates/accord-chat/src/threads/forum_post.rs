@@ -5,6 +5,7 @@ use accord_core::{Permissions, Snowflake};
 use accord_files::{MessageBody, UploadLimits};
 use accord_service::access::ChannelAccess;
 use accord_service::audience::Audience;
+use accord_service::audit::AuditReason;
 use accord_service::extract::parse_json;
 use accord_service::{ApiResult, ServiceContext, render};
 use accord_store::{AttachmentRecord, MessageRecord};
@@ -12,7 +13,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use super::create::{Settings, StartThread, created_event, new_thread};
+use super::create::{Settings, StartThread, created_entry, created_event, new_thread};
 use super::rules;
 use crate::attachments::AttachmentSink;
 use crate::error::ChatError;
@@ -28,6 +29,7 @@ const MAX_APPLIED_TAGS: usize = 5;
 pub async fn create(
     ctx: &ServiceContext,
     caller: Snowflake,
+    reason: &AuditReason,
     access: &ChannelAccess,
     request: Request,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
@@ -37,7 +39,7 @@ pub async fn create(
     let outcome = match MessageBody::read_into(request, &UploadLimits::default(), &mut sink).await {
         Ok(upload) => {
             let files = sink.records(&upload.files);
-            post(ctx, caller, access, id, upload, files).await
+            post(ctx, caller, reason, access, id, upload, files).await
         }
         Err(error) => Err(ChatError::Media(error).into()),
     };
@@ -51,6 +53,7 @@ pub async fn create(
 async fn post(
     ctx: &ServiceContext,
     caller: Snowflake,
+    reason: &AuditReason,
     access: &ChannelAccess,
     id: Snowflake,
     upload: MessageBody,
@@ -108,7 +111,9 @@ async fn post(
     let audience = Audience::of(ctx.store.as_ref(), &thread).await?;
     let created = created_event(ctx, &thread).await?;
     let first = events::message_event(ctx, &audience, "MESSAGE_CREATE", &rendered, &message, access.member());
-    ctx.store.create_thread(&thread, None, Some(&message), &[created, first]).await?;
+    let mut events = vec![created, first];
+    events.extend(created_entry(ctx, access, caller, reason, &thread));
+    ctx.store.create_thread(&thread, None, Some(&message), &events).await?;
     ctx.events_committed();
     let mut answer = json!(render::channel(&thread));
     answer["message"] = json!(rendered);

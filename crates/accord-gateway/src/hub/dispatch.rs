@@ -106,6 +106,11 @@ impl Hub {
                     entry.cache.can_manage(user, channel, Permissions::MANAGE_CHANNELS)
                 }
                 (Some(channel), _) => saw_before.contains(&user) || entry.cache.can_view(user, channel),
+                // The audit log and bans are for moderators only.
+                (None, "GUILD_AUDIT_LOG_ENTRY_CREATE") => entry.cache.has_permission(user, Permissions::VIEW_AUDIT_LOG),
+                (None, "GUILD_BAN_ADD" | "GUILD_BAN_REMOVE") => {
+                    entry.cache.has_permission(user, Permissions::BAN_MEMBERS)
+                }
                 (None, _) => entry.cache.is_member(user),
             };
             if visible {

@@ -5,6 +5,7 @@
 use accord_api::channel::Channel;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::{ChannelAccess, GuildAccess};
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::extract::{Json, Path, nullable};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::{ChannelRecord, OverwriteRecord};
@@ -69,6 +70,7 @@ pub async fn create(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(guild_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<CreateChannel>,
 ) -> ApiResult<(StatusCode, axum::Json<Channel>)> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
@@ -106,10 +108,16 @@ pub async fn create(
     if let Some(overwrites) = body.permission_overwrites {
         channel.overwrites = checked_overwrites(&ctx, &access, None, overwrites).await?;
     }
+    let rendered = render::channel(&channel);
+    let entry = events::AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::CHANNEL_CREATE,
+        Some(channel.id),
+        audit::created(&rendered),
+    );
     let event = events::channel(&ctx, "CHANNEL_CREATE", &channel);
-    ctx.store.create_channel(&channel, &[event]).await?;
+    ctx.store.create_channel(&channel, &[event, entry]).await?;
     ctx.events_committed();
-    Ok((StatusCode::CREATED, axum::Json(render::channel(&channel))))
+    Ok((StatusCode::CREATED, axum::Json(rendered)))
 }
 
 fn apply_voice_fields(
@@ -234,6 +242,7 @@ pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<ModifyChannel>,
 ) -> ApiResult<Response> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
@@ -241,7 +250,7 @@ pub async fn modify(
         return Ok(axum::Json(private_channels::modify(&ctx, caller.user_id, private, body).await?).into_response());
     }
     if access.channel.is_thread() {
-        return Ok(threads::modify(&ctx, caller.user_id, access, body).await?.into_response());
+        return Ok(threads::modify(&ctx, caller.user_id, &reason, access, body).await?.into_response());
     }
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
     if let Some(field) = body.thread.first_given() {
@@ -284,10 +293,16 @@ pub async fn modify(
         access.require_permission(Permissions::MANAGE_ROLES)?;
         channel.overwrites = checked_overwrites(&ctx, guild, Some(&access.channel), overwrites).await?;
     }
+    let (before, after) = (render::channel(&access.channel), render::channel(&channel));
+    let entry = events::AuditLog::new(&ctx, guild.guild.id, caller.user_id, &reason).entry(
+        action::CHANNEL_UPDATE,
+        Some(channel_id),
+        audit::changes(&before, &after),
+    );
     let event = events::channel(&ctx, "CHANNEL_UPDATE", &channel);
-    ctx.store.update_channel(&channel, &[event]).await?;
+    ctx.store.update_channel(&channel, &[event, entry]).await?;
     ctx.events_committed();
-    Ok(axum::Json(render::channel(&channel)).into_response())
+    Ok(axum::Json(after).into_response())
 }
 
 /// `DELETE /channels/{channel.id}` — MANAGE_CHANNELS in the channel; answers the deleted channel
@@ -297,21 +312,29 @@ pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
+    reason: AuditReason,
 ) -> ApiResult<Response> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
     if let Some(private) = access.private {
         return Ok(axum::Json(private_channels::delete(&ctx, caller.user_id, private).await?).into_response());
     }
     if access.channel.is_thread() {
-        return Ok(threads::delete(&ctx, access).await?.into_response());
+        return Ok(threads::delete(&ctx, caller.user_id, &reason, access).await?.into_response());
     }
     access.require_permission(Permissions::MANAGE_CHANNELS)?;
+    let guild_id = access.in_guild()?.guild.id;
     let with_threads = crate::files::with_threads(&ctx, &access.channel).await?;
+    let rendered = render::channel(&access.channel);
+    let entry = events::AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::CHANNEL_DELETE,
+        Some(channel_id),
+        audit::deleted(&rendered),
+    );
     let event = events::channel(&ctx, "CHANNEL_DELETE", &access.channel);
-    if !ctx.store.delete_channel(channel_id, &[event]).await? {
+    if !ctx.store.delete_channel(channel_id, &[event, entry]).await? {
         return Err(GuildError::UnknownChannel.into());
     }
     ctx.events_committed();
     crate::files::remove_later(&ctx, with_threads, None, Vec::new());
-    Ok(axum::Json(render::channel(&access.channel)).into_response())
+    Ok(axum::Json(rendered).into_response())
 }

@@ -1,10 +1,12 @@
 //! A guild's custom emoji: `GET/POST /guilds/{g}/emojis`, `GET/PATCH/DELETE
 //! /guilds/{g}/emojis/{id}`. Creating needs CREATE_GUILD_EXPRESSIONS (or
 //! MANAGE_GUILD_EXPRESSIONS); changing and deleting others' needs MANAGE_GUILD_EXPRESSIONS.
-//! Each change sends GUILD_EMOJIS_UPDATE with the whole list, as Discord does.
+//! Each change sends GUILD_EMOJIS_UPDATE with the whole list, as Discord does, and is recorded
+//! in the audit log.
 
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::GuildAccess;
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::extract::{Json, Path};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::{EmojiRecord, EventDraft};
@@ -14,6 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::{GuildError, invalid};
+use crate::events::AuditLog;
 
 /// Custom emoji a guild may hold, of each kind (static, animated): Discord's base level.
 const MAX_PER_KIND: usize = 50;
@@ -77,6 +80,7 @@ pub async fn create(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(guild_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<CreateEmoji>,
 ) -> ApiResult<(StatusCode, axum::Json<Value>)> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
@@ -104,10 +108,16 @@ pub async fn create(
         .await
         .map_err(|e| e.in_field("image"))?;
     emojis.push(emoji.clone());
+    let rendered = render::emoji(&emoji);
+    let entry = AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::EMOJI_CREATE,
+        Some(emoji.id),
+        audit::created(&rendered),
+    );
     let event = emojis_update(&ctx, guild_id, &emojis);
-    ctx.store.create_emoji(&emoji, &[event]).await?;
+    ctx.store.create_emoji(&emoji, &[event, entry]).await?;
     ctx.events_committed();
-    Ok((StatusCode::CREATED, axum::Json(render::emoji(&emoji))))
+    Ok((StatusCode::CREATED, axum::Json(rendered)))
 }
 
 /// Changing or deleting an emoji: MANAGE_GUILD_EXPRESSIONS, or its creator with
@@ -134,12 +144,14 @@ pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((guild_id, emoji_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
     Json(body): Json<ModifyEmoji>,
 ) -> ApiResult<axum::Json<Value>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
     let mut emojis = ctx.store.guild_emojis(guild_id).await?;
     let emoji = emojis.iter_mut().find(|e| e.id == emoji_id).ok_or(GuildError::UnknownEmoji)?;
     may_manage(&access, emoji, caller.user_id)?;
+    let before = render::emoji(emoji);
     if let Some(name) = body.name {
         emoji.name = valid_name(&name)?;
     }
@@ -147,26 +159,38 @@ pub async fn modify(
         emoji.roles = valid_roles(&access, roles)?;
     }
     let emoji = emoji.clone();
+    let after = render::emoji(&emoji);
+    let entry = AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::EMOJI_UPDATE,
+        Some(emoji_id),
+        audit::changes(&before, &after),
+    );
     let event = emojis_update(&ctx, guild_id, &emojis);
-    if !ctx.store.update_emoji(&emoji, &[event]).await? {
+    if !ctx.store.update_emoji(&emoji, &[event, entry]).await? {
         return Err(GuildError::UnknownEmoji.into());
     }
     ctx.events_committed();
-    Ok(axum::Json(render::emoji(&emoji)))
+    Ok(axum::Json(after))
 }
 
 pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((guild_id, emoji_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
     let mut emojis = ctx.store.guild_emojis(guild_id).await?;
     let emoji = emojis.iter().find(|e| e.id == emoji_id).cloned().ok_or(GuildError::UnknownEmoji)?;
     may_manage(&access, &emoji, caller.user_id)?;
     emojis.retain(|e| e.id != emoji_id);
+    let entry = AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::EMOJI_DELETE,
+        Some(emoji_id),
+        audit::deleted(&render::emoji(&emoji)),
+    );
     let event = emojis_update(&ctx, guild_id, &emojis);
-    if !ctx.store.delete_emoji(guild_id, emoji_id, &[event]).await? {
+    if !ctx.store.delete_emoji(guild_id, emoji_id, &[event, entry]).await? {
         return Err(GuildError::UnknownEmoji.into());
     }
     ctx.events_committed();

@@ -5,6 +5,7 @@ use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_files::keys;
 use accord_service::access::GuildAccess;
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::extract::{Json, Path, Query, nullable};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::guilds::NewGuild;
@@ -154,6 +155,7 @@ pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(guild_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<ModifyGuild>,
 ) -> ApiResult<axum::Json<Guild>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
@@ -226,10 +228,16 @@ pub async fn modify(
         Some(None) => guild.icon = None,
         None => {}
     }
+    let (before, after) = (render::guild(&access.guild, &access.roles), render::guild(&guild, &access.roles));
+    let entry = events::AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::GUILD_UPDATE,
+        Some(guild_id),
+        audit::changes(&before, &after),
+    );
     let event = events::guild_update(&ctx, &guild, &access.roles);
-    ctx.store.update_guild(&guild, &[event]).await?;
+    ctx.store.update_guild(&guild, &[event, entry]).await?;
     ctx.events_committed();
-    Ok(axum::Json(render::guild(&guild, &access.roles)))
+    Ok(axum::Json(after))
 }
 
 /// Checks that an optional channel id names a channel of one of `kinds` in the guild.

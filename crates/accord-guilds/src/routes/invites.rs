@@ -1,17 +1,21 @@
-//! Invites: create, list, read (anonymously too), accept to join, delete.
+//! Invites: create, list, read (anonymously too), accept to join, delete. Creating and
+//! deleting are recorded in the audit log.
 
 use accord_api::invite::Invite;
 use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::{ChannelAccess, GuildAccess};
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::extract::{Json, Path};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::{AcceptInvite, InviteRecord, MemberRecord, StoreError};
 use axum::extract::State;
 use rand::Rng;
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::error::GuildError;
+use crate::events::AuditLog;
 use crate::{events, validate};
 
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -37,6 +41,20 @@ async fn render_invite(ctx: &ServiceContext, invite: &InviteRecord) -> Result<In
     Ok(render::invite(invite, &guild, &channel, inviter.as_ref(), count))
 }
 
+/// An invite as its audit log entries record it.
+fn fields(invite: &InviteRecord) -> Value {
+    json!({
+        "code": invite.code,
+        "channel_id": invite.channel_id,
+        "inviter_id": invite.inviter_id,
+        "uses": invite.uses,
+        "max_uses": invite.max_uses,
+        "max_age": invite.max_age,
+        "temporary": invite.temporary,
+        "flags": 0,
+    })
+}
+
 #[derive(Debug, Deserialize)]
 pub struct CreateInvite {
     #[serde(default)]
@@ -55,6 +73,7 @@ pub async fn create(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(channel_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<CreateInvite>,
 ) -> ApiResult<axum::Json<Invite>> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
@@ -72,9 +91,11 @@ pub async fn create(
         created_ms: now_ms(),
     };
     let inviter = ctx.store.user(caller.user_id).await?;
+    let log = AuditLog::new(&ctx, guild.id, caller.user_id, &reason);
     for _ in 0..5 {
         let event = events::invite_create(&ctx, &invite, inviter.as_ref());
-        match ctx.store.create_invite(&invite, &[event]).await {
+        let entry = log.entry(action::INVITE_CREATE, None, audit::created(&fields(&invite)));
+        match ctx.store.create_invite(&invite, &[event, entry]).await {
             Ok(()) => {
                 ctx.events_committed();
                 let count = ctx.store.member_count(invite.guild_id).await?;
@@ -160,6 +181,7 @@ pub async fn accept(
         }
         AcceptInvite::AlreadyMember(i) => i,
         AcceptInvite::Invalid => return Err(GuildError::UnknownInvite.into()),
+        AcceptInvite::Banned => return Err(GuildError::Banned.into()),
     };
     Ok(axum::Json(render_invite(&ctx, &joined).await?))
 }
@@ -169,6 +191,7 @@ pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(code): Path<String>,
+    reason: AuditReason,
 ) -> ApiResult<axum::Json<Invite>> {
     if !valid_code(&code) {
         return Err(GuildError::UnknownInvite.into());
@@ -183,8 +206,13 @@ pub async fn delete(
         return Err(GuildError::MissingPermissions.into());
     }
     let rendered = render_invite(&ctx, &invite).await?;
+    let entry = AuditLog::new(&ctx, invite.guild_id, caller.user_id, &reason).entry(
+        action::INVITE_DELETE,
+        None,
+        audit::deleted(&fields(&invite)),
+    );
     let event = events::invite_delete(&ctx, &invite);
-    if !ctx.store.delete_invite(&code, &[event]).await? {
+    if !ctx.store.delete_invite(&code, &[event, entry]).await? {
         return Err(GuildError::UnknownInvite.into());
     }
     ctx.events_committed();

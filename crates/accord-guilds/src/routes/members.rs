@@ -1,24 +1,30 @@
 //! Guild members: list, read, modify (nick, roles, voice mute/deafen, timeout), role
 //! assignment, kick, leave, and adding a bot (the stand-in for OAuth2 bot authorization).
+//! Every change but leaving is recorded in the audit log.
 
 use accord_api::guild::Member;
 use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::GuildAccess;
+use accord_service::audit::{self, AuditReason, Change, action};
 use accord_service::extract::{Json, Path, Query, nullable};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
-use accord_store::{MemberRecord, UserRecord};
+use accord_store::{EventDraft, MemberRecord, UserRecord};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::error::{GuildError, invalid};
+use crate::events::AuditLog;
 use crate::thread_sync;
 use crate::{events, validate};
 
 /// The longest timeout Discord allows: 28 days.
 const MAX_TIMEOUT_MS: u64 = 28 * 86_400 * 1000;
+/// The member fields a MEMBER_UPDATE entry records (roles have MEMBER_ROLE_UPDATE).
+const UPDATE_KEYS: [&str; 4] = ["nick", "mute", "deaf", "communication_disabled_until"];
 
 #[derive(Debug, Deserialize)]
 pub struct MemberPage {
@@ -134,11 +140,38 @@ fn apply(access: &GuildAccess, target: &mut MemberRecord, body: ModifyMember, is
     Ok(())
 }
 
+/// The audit log entries of a member edit: MEMBER_UPDATE for nick, voice and timeout changes,
+/// MEMBER_ROLE_UPDATE for role changes.
+fn entries(log: &AuditLog, access: &GuildAccess, before: &MemberRecord, after: &MemberRecord) -> Vec<EventDraft> {
+    let mut updates = audit::changes(&render::member(before, None), &render::member(after, None));
+    updates.retain(|c| UPDATE_KEYS.contains(&c.key.as_str()));
+    let roles = role_changes(access, &before.roles, &after.roles);
+    [(action::MEMBER_UPDATE, updates), (action::MEMBER_ROLE_UPDATE, roles)]
+        .into_iter()
+        .filter(|(_, changes)| !changes.is_empty())
+        .map(|(action_type, changes)| log.entry(action_type, Some(after.user_id), changes))
+        .collect()
+}
+
+/// Discord's `$add` and `$remove` changes: the roles gained and lost, each by id and name.
+fn role_changes(access: &GuildAccess, before: &[Snowflake], after: &[Snowflake]) -> Vec<Change> {
+    let named = |from: &[Snowflake], without: &[Snowflake]| -> Vec<Value> {
+        let ids = from.iter().filter(|id| !without.contains(id));
+        ids.map(|id| json!({ "id": id, "name": access.role(*id).map(|r| r.name.as_str()) })).collect()
+    };
+    [("$add", named(after, before)), ("$remove", named(before, after))]
+        .into_iter()
+        .filter(|(_, roles)| !roles.is_empty())
+        .map(|(key, roles)| Change { key: key.to_owned(), old_value: None, new_value: Some(json!(roles)) })
+        .collect()
+}
+
 async fn modify_member(
     ctx: &ServiceContext,
     caller: Snowflake,
     guild_id: Snowflake,
     user_id: Snowflake,
+    reason: &AuditReason,
     body: ModifyMember,
 ) -> ApiResult<axum::Json<Member>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller).await?;
@@ -147,6 +180,7 @@ async fn modify_member(
     apply(&access, &mut member, body, user_id == caller)?;
     let user = user_of(ctx, user_id).await?;
     let mut events = vec![events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user)];
+    events.extend(entries(&AuditLog::new(ctx, guild_id, caller, reason), &access, &before, &member));
     events.extend(thread_sync::on_roles_changed(ctx, &access, &before, &member).await?);
     ctx.store.update_member(&member, &events).await?;
     ctx.events_committed();
@@ -158,9 +192,10 @@ pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((guild_id, user_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
     Json(body): Json<ModifyMember>,
 ) -> ApiResult<axum::Json<Member>> {
-    modify_member(&ctx, caller.user_id, guild_id, user_id, body).await
+    modify_member(&ctx, caller.user_id, guild_id, user_id, &reason, body).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -174,17 +209,19 @@ pub async fn modify_me(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(guild_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<ModifyMe>,
 ) -> ApiResult<axum::Json<Member>> {
     let edit =
         ModifyMember { nick: body.nick, roles: None, mute: None, deaf: None, communication_disabled_until: None };
-    modify_member(&ctx, caller.user_id, guild_id, caller.user_id, edit).await
+    modify_member(&ctx, caller.user_id, guild_id, caller.user_id, &reason, edit).await
 }
 
 async fn change_role(
     ctx: &ServiceContext,
     caller: Snowflake,
     ids: (Snowflake, Snowflake, Snowflake),
+    reason: &AuditReason,
     add: bool,
 ) -> ApiResult<StatusCode> {
     let (guild_id, user_id, role_id) = ids;
@@ -207,6 +244,7 @@ async fn change_role(
     }
     let user = user_of(ctx, user_id).await?;
     let mut events = vec![events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user)];
+    events.extend(entries(&AuditLog::new(ctx, guild_id, caller, reason), &access, &before, &member));
     events.extend(thread_sync::on_roles_changed(ctx, &access, &before, &member).await?);
     ctx.store.update_member(&member, &events).await?;
     ctx.events_committed();
@@ -218,8 +256,9 @@ pub async fn add_role(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(ids): Path<(Snowflake, Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
-    change_role(&ctx, caller.user_id, ids, true).await
+    change_role(&ctx, caller.user_id, ids, &reason, true).await
 }
 
 /// `DELETE /guilds/{guild.id}/members/{user.id}/roles/{role.id}`
@@ -227,14 +266,23 @@ pub async fn remove_role(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(ids): Path<(Snowflake, Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
-    change_role(&ctx, caller.user_id, ids, false).await
+    change_role(&ctx, caller.user_id, ids, &reason, false).await
 }
 
-/// Removes a member with GUILD_MEMBER_REMOVE to the guild and GUILD_DELETE to them.
-async fn remove(ctx: &ServiceContext, guild_id: Snowflake, user_id: Snowflake) -> ApiResult<StatusCode> {
+/// Removes a member with GUILD_MEMBER_REMOVE to the guild and GUILD_DELETE to them, and a
+/// kick's audit log entry.
+async fn remove(
+    ctx: &ServiceContext,
+    guild_id: Snowflake,
+    user_id: Snowflake,
+    kick: Option<EventDraft>,
+) -> ApiResult<StatusCode> {
     let user = user_of(ctx, user_id).await?;
-    let events = [events::member_remove(ctx, guild_id, &user), events::guild_delete(ctx, guild_id, vec![user_id])];
+    let mut events =
+        vec![events::member_remove(ctx, guild_id, &user), events::guild_delete(ctx, guild_id, vec![user_id])];
+    events.extend(kick);
     if !ctx.store.remove_member(guild_id, user_id, &events).await? {
         return Err(GuildError::UnknownMember.into());
     }
@@ -247,6 +295,7 @@ pub async fn kick(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((guild_id, user_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
     access.require_permission(Permissions::KICK_MEMBERS)?;
@@ -254,7 +303,9 @@ pub async fn kick(
     if !access.outranks(&target) {
         return Err(GuildError::MissingPermissions.into());
     }
-    remove(&ctx, guild_id, user_id).await
+    let entry =
+        AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(action::MEMBER_KICK, Some(user_id), Vec::new());
+    remove(&ctx, guild_id, user_id, Some(entry)).await
 }
 
 /// `DELETE /users/@me/guilds/{guild.id}` — leave; the owner must transfer or delete instead.
@@ -267,7 +318,7 @@ pub async fn leave(
     if access.is_owner() {
         return Err(GuildError::OwnerCannotLeave.into());
     }
-    remove(&ctx, guild_id, caller.user_id).await
+    remove(&ctx, guild_id, caller.user_id, None).await
 }
 
 /// `PUT /guilds/{guild.id}/members/{user.id}` — adds a bot (MANAGE_GUILD): 201 with the
@@ -276,6 +327,7 @@ pub async fn add_bot(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((guild_id, user_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<Response> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
     access.require_permission(Permissions::MANAGE_GUILD)?;
@@ -286,11 +338,19 @@ pub async fn add_bot(
     if ctx.store.member(guild_id, user_id).await?.is_some() {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
+    if ctx.store.ban_of(guild_id, user_id).await?.is_some() {
+        return Err(GuildError::Banned.into());
+    }
     let member = MemberRecord::joining(guild_id, user_id, now_ms());
     let channels = ctx.store.guild_channels(guild_id).await?;
     let payload = events::guild_create(&ctx, &access.guild, &access.roles, &channels, &member, &bot, &[]).await?;
-    let events =
-        [events::member(&ctx, "GUILD_MEMBER_ADD", &member, &bot), events::guild_create_for(&ctx, user_id, &payload)];
+    let entry =
+        AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(action::BOT_ADD, Some(user_id), Vec::new());
+    let events = [
+        events::member(&ctx, "GUILD_MEMBER_ADD", &member, &bot),
+        events::guild_create_for(&ctx, user_id, &payload),
+        entry,
+    ];
     if !ctx.store.add_member(&member, &events).await? {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }

@@ -1,5 +1,7 @@
 //! The guilds service's routes.
 
+mod audit_log;
+mod bans;
 mod channels;
 mod emojis;
 mod forums;
@@ -44,6 +46,10 @@ pub fn router() -> Router<ServiceContext> {
             put(members::add_role).delete(members::remove_role),
         )
         .route("/guilds/{guild_id}/invites", get(invites::list_for_guild))
+        .route("/guilds/{guild_id}/audit-logs", get(audit_log::list))
+        .route("/guilds/{guild_id}/bans", get(bans::list))
+        .route("/guilds/{guild_id}/bans/{user_id}", get(bans::get).put(bans::ban).delete(bans::unban))
+        .route("/guilds/{guild_id}/bulk-ban", post(bans::bulk_ban))
         .route(
             "/guilds/{guild_id}/emojis",
             get(emojis::list).post(emojis::create.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES))),

@@ -1,13 +1,16 @@
-//! Channel permission overwrites: `PUT` and `DELETE /channels/{id}/permissions/{overwrite_id}`.
+//! Channel permission overwrites: `PUT` and `DELETE /channels/{id}/permissions/{overwrite_id}`,
+//! each recorded in the audit log.
 
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::{ChannelAccess, GuildAccess};
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::extract::{Json, Path};
 use accord_service::{ApiResult, Caller, ServiceContext};
 use accord_store::{ChannelRecord, OverwriteRecord};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 use crate::error::{GuildError, invalid};
 use crate::events;
@@ -70,11 +73,31 @@ pub async fn check_grant(
     Ok(())
 }
 
+/// An overwrite as its audit log entries record it: permissions as strings, as Discord's.
+fn fields(overwrite: &OverwriteRecord) -> Value {
+    json!({
+        "id": overwrite.id,
+        "type": overwrite.kind,
+        "allow": overwrite.allow.to_string(),
+        "deny": overwrite.deny.to_string(),
+    })
+}
+
+/// An entry's options: the overwrite's id and type (and a role's name), as strings.
+fn options(guild: &GuildAccess, overwrite: &OverwriteRecord) -> Value {
+    let mut options = json!({ "id": overwrite.id, "type": overwrite.kind.to_string() });
+    if let Some(role) = guild.role(overwrite.id).filter(|_| overwrite.kind == 0) {
+        options["role_name"] = json!(role.name);
+    }
+    options
+}
+
 /// `PUT /channels/{channel.id}/permissions/{overwrite.id}` — MANAGE_ROLES.
 pub async fn put(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((channel_id, overwrite_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
     Json(body): Json<OverwriteBody>,
 ) -> ApiResult<StatusCode> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
@@ -83,10 +106,20 @@ pub async fn put(
     let record = body.into_record(overwrite_id)?;
     check_grant(&ctx, guild, Some(&access.channel), &record).await?;
     let mut channel = access.channel.clone();
+    let (action_type, changes) = match channel.overwrites.iter().find(|o| o.id == overwrite_id) {
+        Some(old) => (action::CHANNEL_OVERWRITE_UPDATE, audit::changes(&fields(old), &fields(&record))),
+        None => (action::CHANNEL_OVERWRITE_CREATE, audit::created(&fields(&record))),
+    };
+    let entry = events::AuditLog::new(&ctx, guild.guild.id, caller.user_id, &reason).entry_with(
+        action_type,
+        Some(channel_id),
+        changes,
+        Some(options(guild, &record)),
+    );
     channel.overwrites.retain(|o| o.id != overwrite_id);
     channel.overwrites.push(record);
     let event = events::channel(&ctx, "CHANNEL_UPDATE", &channel);
-    ctx.store.update_channel(&channel, &[event]).await?;
+    ctx.store.update_channel(&channel, &[event, entry]).await?;
     ctx.events_committed();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -96,18 +129,22 @@ pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((channel_id, overwrite_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
     let access = ChannelAccess::require(ctx.store.as_ref(), channel_id, caller.user_id).await?;
-    access.in_guild()?;
+    let guild = access.in_guild()?;
     access.require_permission(Permissions::MANAGE_ROLES)?;
     let mut channel = access.channel.clone();
-    let before = channel.overwrites.len();
+    let old = channel.overwrites.iter().find(|o| o.id == overwrite_id).ok_or(GuildError::UnknownOverwrite)?;
+    let entry = events::AuditLog::new(&ctx, guild.guild.id, caller.user_id, &reason).entry_with(
+        action::CHANNEL_OVERWRITE_DELETE,
+        Some(channel_id),
+        audit::deleted(&fields(old)),
+        Some(options(guild, old)),
+    );
     channel.overwrites.retain(|o| o.id != overwrite_id);
-    if channel.overwrites.len() == before {
-        return Err(GuildError::UnknownOverwrite.into());
-    }
     let event = events::channel(&ctx, "CHANNEL_UPDATE", &channel);
-    ctx.store.update_channel(&channel, &[event]).await?;
+    ctx.store.update_channel(&channel, &[event, entry]).await?;
     ctx.events_committed();
     Ok(StatusCode::NO_CONTENT)
 }

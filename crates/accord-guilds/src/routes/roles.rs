@@ -1,9 +1,11 @@
 //! Guild roles: list, read, create, modify, reorder, delete — all bounded by the hierarchy:
-//! nobody manages a role at or above their own highest, or grants what they lack.
+//! nobody manages a role at or above their own highest, or grants what they lack. Each change
+//! is recorded in the audit log.
 
 use accord_api::guild::Role;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::GuildAccess;
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::extract::{Json, Path};
 use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::RoleRecord;
@@ -86,6 +88,7 @@ pub async fn create(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(guild_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(body): Json<RoleBody>,
 ) -> ApiResult<(StatusCode, axum::Json<Role>)> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
@@ -105,10 +108,16 @@ pub async fn create(
         mentionable: false,
     };
     apply(&mut role, body, &access)?;
+    let rendered = render::role(&role);
+    let entry = events::AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::ROLE_CREATE,
+        Some(role.id),
+        audit::created(&rendered),
+    );
     let event = events::role(&ctx, "GUILD_ROLE_CREATE", &role);
-    ctx.store.create_role(&role, &[event]).await?;
+    ctx.store.create_role(&role, &[event, entry]).await?;
     ctx.events_committed();
-    Ok((StatusCode::OK, axum::Json(render::role(&role))))
+    Ok((StatusCode::OK, axum::Json(rendered)))
 }
 
 /// The role, if the caller has MANAGE_ROLES and ranks above it.
@@ -125,15 +134,23 @@ pub async fn modify(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((guild_id, role_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
     Json(body): Json<RoleBody>,
 ) -> ApiResult<axum::Json<Role>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
     let mut role = manageable(&access, role_id)?;
+    let before = render::role(&role);
     apply(&mut role, body, &access)?;
+    let after = render::role(&role);
+    let entry = events::AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::ROLE_UPDATE,
+        Some(role_id),
+        audit::changes(&before, &after),
+    );
     let event = events::role(&ctx, "GUILD_ROLE_UPDATE", &role);
-    ctx.store.update_roles(std::slice::from_ref(&role), &[event]).await?;
+    ctx.store.update_roles(std::slice::from_ref(&role), &[event, entry]).await?;
     ctx.events_committed();
-    Ok(axum::Json(render::role(&role)))
+    Ok(axum::Json(after))
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,11 +161,12 @@ pub struct RolePosition {
 }
 
 /// `PATCH /guilds/{guild.id}/roles` — moves roles; each must be manageable and stay below
-/// the caller's highest role.
+/// the caller's highest role. Each role that moves gets a ROLE_UPDATE entry.
 pub async fn reorder(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(guild_id): Path<Snowflake>,
+    reason: AuditReason,
     Json(moves): Json<Vec<RolePosition>>,
 ) -> ApiResult<axum::Json<Vec<Role>>> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
@@ -166,7 +184,13 @@ pub async fn reorder(
         }
         changed.push(role);
     }
-    let events: Vec<_> = changed.iter().map(|r| events::role(&ctx, "GUILD_ROLE_UPDATE", r)).collect();
+    let log = events::AuditLog::new(&ctx, guild_id, caller.user_id, &reason);
+    let mut events: Vec<_> = changed.iter().map(|r| events::role(&ctx, "GUILD_ROLE_UPDATE", r)).collect();
+    for role in &changed {
+        let Some(before) = access.role(role.id).filter(|b| b.position != role.position) else { continue };
+        let changes = audit::changes(&render::role(before), &render::role(role));
+        events.push(log.entry(action::ROLE_UPDATE, Some(role.id), changes));
+    }
     ctx.store.update_roles(&changed, &events).await?;
     ctx.events_committed();
     let roles = ctx.store.guild_roles(guild_id).await?;
@@ -178,14 +202,20 @@ pub async fn delete(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path((guild_id, role_id)): Path<(Snowflake, Snowflake)>,
+    reason: AuditReason,
 ) -> ApiResult<StatusCode> {
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
     if role_id == guild_id {
         return Err(GuildError::InvalidRole.into());
     }
-    manageable(&access, role_id)?;
+    let role = manageable(&access, role_id)?;
+    let entry = events::AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(
+        action::ROLE_DELETE,
+        Some(role_id),
+        audit::deleted(&render::role(&role)),
+    );
     let event = events::role_delete(&ctx, guild_id, role_id);
-    if !ctx.store.delete_role(guild_id, role_id, &[event]).await? {
+    if !ctx.store.delete_role(guild_id, role_id, &[event, entry]).await? {
         return Err(GuildError::UnknownRole.into());
     }
     ctx.events_committed();

@@ -10,6 +10,7 @@ use accord_api::channel::Channel;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::{ChannelAccess, PRIVATE_THREAD};
 use accord_service::audience::Audience;
+use accord_service::audit::{self, AuditReason, action};
 use accord_service::{ApiResult, ServiceContext, render};
 use accord_store::{ChannelRecord, ThreadRecord};
 use serde::Deserialize;
@@ -55,6 +56,7 @@ impl ThreadBody {
 pub async fn modify(
     ctx: &ServiceContext,
     caller: Snowflake,
+    reason: &AuditReason,
     access: ChannelAccess,
     body: ModifyChannel,
 ) -> ApiResult<axum::Json<Channel>> {
@@ -79,8 +81,13 @@ pub async fn modify(
         new.archive_ms = accord_core::time::now_ms();
     }
     let audience = Audience::of(ctx.store.as_ref(), &after).await?;
+    let entry = events::AuditLog::new(ctx, access.in_guild()?.guild.id, caller, reason).entry(
+        action::THREAD_UPDATE,
+        Some(after.id),
+        audit::changes(&events::thread_fields(before), &events::thread_fields(&after)),
+    );
     let event = events::thread_update(ctx, &audience, &after);
-    ctx.store.update_thread(&after, &[event]).await?;
+    ctx.store.update_thread(&after, &[event, entry]).await?;
     ctx.events_committed();
     Ok(axum::Json(render::channel(&after)))
 }
@@ -198,12 +205,22 @@ impl Change {
 }
 
 /// `DELETE /channels/{thread.id}` — MANAGE_THREADS; answers the deleted thread.
-pub async fn delete(ctx: &ServiceContext, access: ChannelAccess) -> ApiResult<axum::Json<Channel>> {
+pub async fn delete(
+    ctx: &ServiceContext,
+    caller: Snowflake,
+    reason: &AuditReason,
+    access: ChannelAccess,
+) -> ApiResult<axum::Json<Channel>> {
     access.require_permission(Permissions::MANAGE_THREADS)?;
     let thread = &access.channel;
     let audience = Audience::of(ctx.store.as_ref(), thread).await?;
+    let entry = events::AuditLog::new(ctx, access.in_guild()?.guild.id, caller, reason).entry(
+        action::THREAD_DELETE,
+        Some(thread.id),
+        audit::deleted(&events::thread_fields(thread)),
+    );
     let event = events::thread_delete(ctx, &audience, thread);
-    if !ctx.store.delete_channel(thread.id, &[event]).await? {
+    if !ctx.store.delete_channel(thread.id, &[event, entry]).await? {
         return Err(GuildError::UnknownChannel.into());
     }
     ctx.events_committed();

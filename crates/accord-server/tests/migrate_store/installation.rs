@@ -49,6 +49,8 @@ impl Running {
         config.auth.argon2_memory_kib = 64;
         config.auth.argon2_iterations = 1;
         config.edge.auth_attempts_per_minute = 1000;
+        config.edge.api_requests_per_minute = 1_000_000;
+        config.edge.messages_per_10_seconds = 1_000_000;
         let server = Server::build(&config).await.expect("server builds");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("address");
@@ -208,6 +210,13 @@ impl Installation {
         ok(alice.put(&format!("/users/@me/relationships/{carol_id}"), json!({})).await.unwrap(), "friend request");
         ok(carol.put(&format!("/users/@me/relationships/{alice_id}"), json!({})).await.unwrap(), "accepted");
 
+        // Settings, a ban of someone who never joined, and with it an audit log entry.
+        let settings = json!({ "theme": "light", "custom_status": { "text": "moving" } });
+        ok(alice.patch("/users/@me/settings", settings).await.unwrap(), "settings");
+        let banned = register(json!({ "username": "spammer", "password": PASSWORD })).await;
+        let banned_id = snowflake(&banned.body["user"]["id"]);
+        ok(alice.put(&format!("/guilds/{guild_id}/bans/{banned_id}"), json!({})).await.unwrap(), "ban");
+
         let mut snapshots = Vec::new();
         for path in [
             format!("{messages}?limit=100"),
@@ -221,6 +230,9 @@ impl Installation {
             "/users/@me".to_owned(),
             "/users/@me/channels".to_owned(),
             "/users/@me/relationships".to_owned(),
+            "/users/@me/settings".to_owned(),
+            format!("/guilds/{guild_id}/bans"),
+            format!("/guilds/{guild_id}/audit-logs"),
         ] {
             let body = ok(alice.get(&path).await.unwrap(), &path).body;
             snapshots.push((path, body));

@@ -3,6 +3,7 @@
 mod channels;
 mod profile;
 mod relationships;
+mod settings;
 
 use accord_service::ServiceContext;
 use axum::Router;
@@ -16,7 +17,9 @@ pub fn router() -> Router<ServiceContext> {
             "/users/@me",
             get(profile::me).patch(profile::modify.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES))),
         )
+        .route("/users/@me/settings", get(settings::get).patch(settings::modify))
         .route("/users/{user_id}", get(profile::user))
+        .route("/users/{user_id}/profile", get(profile::profile))
         .route("/users/@me/channels", get(channels::list).post(channels::create))
         .route("/users/@me/relationships", get(relationships::list).post(relationships::request_by_username))
         .route("/users/@me/relationships/{user_id}", put(relationships::put).delete(relationships::delete))

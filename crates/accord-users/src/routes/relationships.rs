@@ -7,6 +7,7 @@
 use accord_core::time::now_ms;
 use accord_core::{Snowflake, code};
 use accord_service::extract::{Json, Path, parse_json};
+use accord_service::settings::document_of;
 use accord_service::{ApiError, ApiResult, Caller, Principal, ServiceContext, render};
 use accord_store::relationships::kind::{BLOCKED, FRIEND, INCOMING_REQUEST, OUTGOING_REQUEST};
 use accord_store::{EventDraft, Relationship, RelationshipPair, UserRecord};
@@ -104,6 +105,13 @@ async fn change(ctx: &ServiceContext, caller: &Principal, other: Snowflake, acti
     if action == Action::Befriend && them.bot {
         return Err(ApiError::new(&code::BOTS_CANNOT_HAVE_FRIENDS));
     }
+    if action == Action::Befriend {
+        let pair = ctx.store.relationship_pair(me.id, them.id).await?;
+        let answering = pair.mine_is(INCOMING_REQUEST) || pair.mine_is(OUTGOING_REQUEST) || pair.blocked();
+        if !answering && !accepts_requests(ctx, them.id, me.id).await? {
+            return Err(ApiError::new(&code::FRIEND_REQUESTS_DISABLED));
+        }
+    }
     for _ in 0..ATTEMPTS {
         let current = ctx.store.relationship_pair(me.id, them.id).await?;
         let next = next_pair(&current, action, now_ms())?;
@@ -117,6 +125,27 @@ async fn change(ctx: &ServiceContext, caller: &Principal, other: Snowflake, acti
         }
     }
     Err(ApiError::new(&code::SERVICE_UNAVAILABLE))
+}
+
+/// Whether `to`'s settings let `from` send them a friend request: from anyone, or from
+/// people they share a guild or a friend with.
+async fn accepts_requests(ctx: &ServiceContext, to: Snowflake, from: Snowflake) -> ApiResult<bool> {
+    let flags = document_of(ctx.store.as_ref(), to).await?.settings.friend_source_flags;
+    if flags.all {
+        return Ok(true);
+    }
+    if flags.mutual_guilds && !ctx.store.shared_guilds(to, from).await?.is_empty() {
+        return Ok(true);
+    }
+    if flags.mutual_friends {
+        let friends = |list: Vec<accord_store::RelationshipRecord>| {
+            list.into_iter().filter(|r| r.side.kind == FRIEND).map(|r| r.other_id).collect::<Vec<_>>()
+        };
+        let theirs = friends(ctx.store.relationships(to).await?);
+        let mine = friends(ctx.store.relationships(from).await?);
+        return Ok(theirs.iter().any(|f| mine.contains(f)));
+    }
+    Ok(false)
 }
 
 /// The pair after `action` by its `user_id`, or the reason it is refused.

@@ -15,8 +15,7 @@ use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_accord");
 /// Cheap hashing so the debug binary registers users quickly; generous auth limits.
-const FAST_CONFIG: &str =
-    "[auth]\nargon2_memory_kib = 64\nargon2_iterations = 1\n[edge]\nauth_attempts_per_minute = 100000\n";
+const FAST_CONFIG: &str = "[auth]\nargon2_memory_kib = 64\nargon2_iterations = 1\n[edge]\nauth_attempts_per_minute = 100000\napi_requests_per_minute = 1000000\nmessages_per_10_seconds = 1000000\n";
 
 pub struct Cluster {
     dir: TempDir,

@@ -3,7 +3,10 @@
 mod authorization;
 mod dms;
 mod group_dms;
+mod profiles;
+mod read_receipts;
 mod relationships;
+mod settings;
 
 use accord_testkit::{TestServer, TestUser};
 use serde_json::{Value, json};

@@ -121,17 +121,3 @@ impl<'a> AuditLog<'a> {
         audit::entry(self.ctx, Entry { guild_id, user_id, action_type, target_id, changes, options, reason })
     }
 }
-
-/// A thread as its audit log entries compare it: the channel object with the thread's
-/// settings (`archived`, `locked`, ...) as fields of their own, as Discord records them.
-pub fn thread_fields(thread: &ChannelRecord) -> Value {
-    let mut fields = json!(render::channel(thread));
-    if let Some(Value::Object(metadata)) = fields.as_object_mut().and_then(|f| f.remove("thread_metadata")) {
-        for key in ["archived", "auto_archive_duration", "locked", "invitable"] {
-            if let Some(value) = metadata.get(key) {
-                fields[key] = value.clone();
-            }
-        }
-    }
-    fields
-}

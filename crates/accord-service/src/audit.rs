@@ -136,13 +136,27 @@ pub fn changes(before: &impl Serialize, after: &impl Serialize) -> Vec<Change> {
         .collect()
 }
 
-/// Every field of a created (or deleted) object, as changes from (or to) nothing.
+/// Every field of a created (or deleted) object that has a value, as changes from (or to)
+/// nothing.
 pub fn created(after: &impl Serialize) -> Vec<Change> {
-    changes(&Value::Null, after)
+    changes(&Value::Null, after).into_iter().filter(|c| c.new_value.as_ref().is_some_and(|v| !v.is_null())).collect()
 }
 
 pub fn deleted(before: &impl Serialize) -> Vec<Change> {
-    changes(before, &Value::Null)
+    changes(before, &Value::Null).into_iter().filter(|c| c.old_value.as_ref().is_some_and(|v| !v.is_null())).collect()
+}
+/// A thread as its audit log entries compare it: the channel object with the thread's
+/// settings (`archived`, `locked`, ...) as fields of their own, as Discord records them.
+pub fn thread_fields(thread: &accord_store::ChannelRecord) -> Value {
+    let mut fields = json!(crate::render::channel(thread));
+    if let Some(Value::Object(metadata)) = fields.as_object_mut().and_then(|f| f.remove("thread_metadata")) {
+        for key in ["archived", "auto_archive_duration", "locked", "invitable"] {
+            if let Some(value) = metadata.get(key) {
+                fields[key] = value.clone();
+            }
+        }
+    }
+    fields
 }
 
 fn object(value: &impl Serialize) -> Map<String, Value> {

@@ -220,5 +220,5 @@ pub(super) fn created_entry(
     thread: &ChannelRecord,
 ) -> Option<accord_store::EventDraft> {
     let log = events::AuditLog::of(ctx, access, caller, reason)?;
-    Some(log.entry(action::THREAD_CREATE, thread.id, audit::created(&events::thread_fields(thread)), None))
+    Some(log.entry(action::THREAD_CREATE, thread.id, audit::created(&audit::thread_fields(thread)), None))
 }

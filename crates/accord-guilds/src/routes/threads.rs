@@ -84,7 +84,7 @@ pub async fn modify(
     let entry = events::AuditLog::new(ctx, access.in_guild()?.guild.id, caller, reason).entry(
         action::THREAD_UPDATE,
         Some(after.id),
-        audit::changes(&events::thread_fields(before), &events::thread_fields(&after)),
+        audit::changes(&audit::thread_fields(before), &audit::thread_fields(&after)),
     );
     let event = events::thread_update(ctx, &audience, &after);
     ctx.store.update_thread(&after, &[event, entry]).await?;
@@ -217,7 +217,7 @@ pub async fn delete(
     let entry = events::AuditLog::new(ctx, access.in_guild()?.guild.id, caller, reason).entry(
         action::THREAD_DELETE,
         Some(thread.id),
-        audit::deleted(&events::thread_fields(thread)),
+        audit::deleted(&audit::thread_fields(thread)),
     );
     let event = events::thread_delete(ctx, &audience, thread);
     if !ctx.store.delete_channel(thread.id, &[event, entry]).await? {

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 # DESIGN.md's services that run as their own process in a cluster.
-SERVICES = ("edge", "auth", "users", "guilds", "chat", "media", "gateway")
+SERVICES = ("edge", "auth", "users", "guilds", "chat", "media", "presence", "gateway")
 AUTOSCALED = ("chat", "gateway")
 INFRASTRUCTURE = ("postgres", "nats", "redis", "minio")
 PORT = 8080

@@ -50,6 +50,8 @@ pub struct Guild {
     pub public_updates_channel_id: Option<Snowflake>,
     pub max_video_channel_users: u32,
     pub approximate_member_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximate_presence_count: Option<u64>,
     pub nsfw: bool,
     pub nsfw_level: u8,
     pub premium_progress_bar_enabled: bool,

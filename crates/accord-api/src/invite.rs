@@ -38,7 +38,11 @@ pub struct Invite {
     pub channel: InviteChannel,
     pub inviter: Option<User>,
     pub expires_at: Option<String>,
-    pub approximate_member_count: u64,
+    /// With `with_counts` (and where invites are created or listed): members, and those online.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximate_member_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approximate_presence_count: Option<u64>,
     pub uses: u32,
     pub max_uses: u32,
     pub max_age: u32,

@@ -18,6 +18,12 @@ pub struct AuthConfig {
     pub argon2_memory_kib: u32,
     /// Argon2id iterations (default 2).
     pub argon2_iterations: u32,
+    /// How long an emailed email-verification token stays valid, in seconds (default 86400: 24 hours).
+    pub email_verification_ttl_secs: u64,
+    /// How long an emailed password-reset token stays valid, in seconds (default 3600: 1 hour).
+    pub password_reset_ttl_secs: u64,
+    /// How long a login's two-factor ticket stays valid, in seconds (default 300: 5 minutes).
+    pub mfa_ticket_ttl_secs: u64,
 }
 
 impl Default for AuthConfig {
@@ -29,6 +35,9 @@ impl Default for AuthConfig {
             session_max_age_secs: 90 * 86_400,
             argon2_memory_kib: 19_456,
             argon2_iterations: 2,
+            email_verification_ttl_secs: 86_400,
+            password_reset_ttl_secs: 3_600,
+            mfa_ticket_ttl_secs: 300,
         }
     }
 }

@@ -23,6 +23,28 @@ pub enum AuthError {
     UnknownApplication,
     #[error("password hashing failed: {0}")]
     Hashing(String),
+    #[error("one-time token unknown, used or expired")]
+    InvalidToken,
+    #[error("current password does not match")]
+    PasswordMismatch,
+    #[error("the account has no email address")]
+    NoEmail,
+    #[error("invalid two-factor code")]
+    InvalidTwoFactorCode,
+    #[error("a two-factor code is required")]
+    TwoFactorRequired,
+    #[error("invalid or expired two-factor ticket")]
+    InvalidMfaTicket,
+    #[error("two-factor authentication is already enabled")]
+    MfaAlreadyEnabled,
+    #[error("two-factor authentication is not enabled")]
+    MfaNotEnabled,
+    #[error("unknown session")]
+    UnknownSession,
+    #[error("the account owns guilds")]
+    OwnsGuilds,
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -38,6 +60,17 @@ impl ErrorCode for AuthError {
             Self::BotsCannotUse => &code::BOTS_CANNOT_USE,
             Self::UnknownApplication => &code::UNKNOWN_APPLICATION,
             Self::Hashing(_) => &code::INTERNAL,
+            Self::InvalidToken => &code::INVALID_ONE_TIME_TOKEN,
+            Self::PasswordMismatch => &code::PASSWORD_MISMATCH,
+            Self::NoEmail => &code::NO_EMAIL,
+            Self::InvalidTwoFactorCode => &code::INVALID_TWO_FACTOR_CODE,
+            Self::TwoFactorRequired => &code::TWO_FACTOR_REQUIRED,
+            Self::InvalidMfaTicket => &code::INVALID_MFA_TICKET,
+            Self::MfaAlreadyEnabled => &code::MFA_ALREADY_ENABLED,
+            Self::MfaNotEnabled => &code::MFA_NOT_ENABLED,
+            Self::UnknownSession => &code::UNKNOWN_SESSION,
+            Self::OwnsGuilds => &code::OWNS_GUILDS,
+            Self::Mail(_) => &code::SERVICE_UNAVAILABLE,
             Self::Store(e) => e.code(),
         }
     }
@@ -50,6 +83,13 @@ impl ErrorCode for AuthError {
             Self::WeakPassword(why) => field("password", "PASSWORD_TOO_WEAK", why),
             Self::InvalidField { field: f, message } => field(f, "BASE_TYPE_BAD", message),
             Self::InvalidCredentials => field("login", "INVALID_LOGIN", "Login or password is invalid."),
+            Self::InvalidToken => field("token", "INVALID_TOKEN", "This link is invalid, used or expired."),
+            Self::PasswordMismatch => field("password", "PASSWORD_DOES_NOT_MATCH", "Password does not match."),
+            Self::NoEmail => field("email", "EMAIL_MISSING", "Your account has no email address."),
+            Self::MfaAlreadyEnabled => {
+                field("code", "MFA_ALREADY_ENABLED", "Two-factor authentication is already enabled.")
+            }
+            Self::MfaNotEnabled => field("code", "MFA_NOT_ENABLED", "Two-factor authentication is not enabled."),
             _ => None,
         }
     }

@@ -98,7 +98,10 @@ impl AuthState {
             return Ok(self.pair(user, session, successor.to_owned(), issued));
         }
         tracing::warn!(session_id = %session, user_id = %user.id, "refresh token reused; revoking its session");
-        store.revoke_session(session).await?;
+        // Like every revocation, it also closes the session's gateway connections.
+        if store.revoke_user_session(user.id, session, self.ctx.next_id()).await? {
+            self.ctx.events_committed();
+        }
         Err(AuthError::InvalidRefreshToken)
     }
 }

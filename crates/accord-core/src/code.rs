@@ -99,6 +99,16 @@ codes! {
     ALREADY_FRIENDS = 80007, 400, "already_friends", "You are already friends with that user.";
     THREAD_ALREADY_CREATED = 160004, 400, "thread_already_created", "A thread has already been created for this message";
     THREAD_LOCKED = 160005, 400, "thread_locked", "Thread is locked";
+    UNKNOWN_SESSION = 10020, 404, "unknown_session", "Unknown Session";
+    OWNS_GUILDS = 40011, 400, "owns_guilds", "You must transfer ownership of any owned guilds before deleting your account";
+    TWO_FACTOR_REQUIRED = 60003, 400, "two_factor_required", "Two factor is required for this operation";
+    INVALID_TWO_FACTOR_CODE = 60008, 400, "invalid_two_factor_code", "Invalid two-factor code";
+    INVALID_MFA_TICKET = 60008, 400, "invalid_mfa_ticket", "Invalid two-factor auth ticket";
+    INVALID_ONE_TIME_TOKEN = 50035, 400, "invalid_one_time_token", "Invalid Form Body";
+    PASSWORD_MISMATCH = 50035, 400, "password_mismatch", "Invalid Form Body";
+    NO_EMAIL = 50035, 400, "no_email", "Invalid Form Body";
+    MFA_ALREADY_ENABLED = 50035, 400, "mfa_already_enabled", "Invalid Form Body";
+    MFA_NOT_ENABLED = 50035, 400, "mfa_not_enabled", "Invalid Form Body";
 }
 
 #[cfg(test)]

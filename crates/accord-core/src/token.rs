@@ -1,7 +1,8 @@
 //! Tokens: signed access tokens (JWT, HS256 only, with checked type, audience and issuer),
 //! refresh tokens (256 random bits; the successor of a rotated token is derived from it, so a
 //! retried rotation can be answered with the same pair), and bot tokens in Discord's
-//! three-part shape, authenticated by an HMAC and revoked by bumping a generation number.
+//! three-part shape, authenticated by an HMAC and revoked by bumping a generation number,
+//! and second-factor login tickets of the same shape that expire by themselves.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
@@ -144,6 +145,39 @@ impl TokenKeys {
         Ok((user, generation))
     }
 
+    /// A second-factor login ticket: `base64(user id).base64(expiry, Unix seconds).hmac`.
+    /// Stateless: whoever holds it may finish that user's login with a valid code until it
+    /// expires (a code is accepted once, so a ticket cannot be replayed with the same code).
+    pub fn mfa_ticket(&self, user: Snowflake, expires_secs: u64) -> String {
+        let (id, expires) = (user.to_string(), expires_secs.to_string());
+        let mac = self.mac(&[b"mfa-ticket:", id.as_bytes(), b".", expires.as_bytes()]);
+        format!("{}.{}.{}", B64.encode(&id), B64.encode(&expires), B64.encode(mac))
+    }
+
+    /// Checks a ticket's HMAC and expiry (against `now_secs`) and returns its user.
+    pub fn verify_mfa_ticket(&self, ticket: &str, now_secs: u64) -> Result<Snowflake, TokenError> {
+        if ticket.len() > 256 {
+            return Err(TokenError::Malformed);
+        }
+        let mut parts = ticket.splitn(3, '.');
+        let (Some(id), Some(expires), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(TokenError::Malformed);
+        };
+        let decode = |s: &str| B64.decode(s).ok().and_then(|b| String::from_utf8(b).ok());
+        let (id, expires) = decode(id).zip(decode(expires)).ok_or(TokenError::Malformed)?;
+        let mac = B64.decode(mac).map_err(|_| TokenError::Malformed)?;
+        let mut check = self.hmac();
+        for part in [b"mfa-ticket:".as_slice(), id.as_bytes(), b".", expires.as_bytes()] {
+            check.update(part);
+        }
+        check.verify_slice(&mac).map_err(|_| TokenError::Invalid)?;
+        let expires: u64 = expires.parse().map_err(|_| TokenError::Malformed)?;
+        if now_secs >= expires {
+            return Err(TokenError::Invalid);
+        }
+        id.parse().map_err(|_| TokenError::Malformed)
+    }
+
     fn hmac(&self) -> Hmac<Sha256> {
         Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length")
     }
@@ -220,6 +254,19 @@ mod tests {
         let forged = format!("{}.{}.{}", B64.encode("77"), B64.encode("4"), t.rsplit('.').next().unwrap());
         assert_eq!(keys.verify_bot(&forged), Err(TokenError::Invalid));
         assert_eq!(keys.verify_bot("nodots"), Err(TokenError::Malformed));
+    }
+
+    #[test]
+    fn mfa_tickets_verify_until_they_expire_and_only_with_their_own_mac() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let ticket = keys.mfa_ticket(id(77), 1_000);
+        assert_eq!(keys.verify_mfa_ticket(&ticket, 999), Ok(id(77)));
+        assert_eq!(keys.verify_mfa_ticket(&ticket, 1_000), Err(TokenError::Invalid));
+        let forged = format!("{}.{}.{}", B64.encode("78"), B64.encode("1000"), ticket.rsplit('.').next().unwrap());
+        assert_eq!(keys.verify_mfa_ticket(&forged, 1), Err(TokenError::Invalid));
+        let bot = keys.bot_token(id(77), 1_000);
+        assert_eq!(keys.verify_mfa_ticket(&bot, 1), Err(TokenError::Invalid), "another kind of token");
+        assert_eq!(keys.verify_mfa_ticket("nodots", 1), Err(TokenError::Malformed));
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! Per-address limits on login and registration (seed 001: 5 a minute), answered the way
-//! Discord libraries expect: `X-RateLimit-*` headers on every limited route, and on 429 a
-//! `Retry-After`, `X-RateLimit-Scope`, a `Via` header (discord.py treats a 429 without one
-//! as a proxy ban) and the `{message, retry_after, global}` body.
+//! Per-address limits on login, registration, two-factor codes and mail-sending requests
+//! (seed 001: 5 a minute), answered the way Discord libraries expect: `X-RateLimit-*`
+//! headers on every limited route, and on 429 a `Retry-After`, `X-RateLimit-Scope`, a `Via`
+//! header (discord.py treats a 429 without one as a proxy ban) and the
+//! `{message, retry_after, global}` body.
 //!
 //! Fixed one-minute windows per (address, route), counted in the shared state (`ctx.kv`), so
 //! every node of a cluster counts against the same windows. When the shared state is
@@ -25,8 +26,15 @@ use crate::client_address::ClientAddress;
 
 const WINDOW: Duration = Duration::from_secs(60);
 
-/// Limited routes, by path suffix, with their bucket names.
-const LIMITED: &[(&str, &str)] = &[("/auth/login", "auth-login"), ("/auth/register", "auth-register")];
+/// Limited routes, by path suffix, with their bucket names: password and second-factor
+/// guesses, and requests that send mail.
+const LIMITED: &[(&str, &str)] = &[
+    ("/auth/login", "auth-login"),
+    ("/auth/register", "auth-register"),
+    ("/auth/mfa/totp", "auth-mfa"),
+    ("/auth/password-reset/request", "auth-reset-request"),
+    ("/auth/verify-email/send", "auth-verify-email-send"),
+];
 
 pub struct AuthLimiter {
     per_window: u32,

@@ -16,17 +16,19 @@ pub enum Service {
     Guilds,
     Chat,
     Media,
+    Presence,
     Gateway,
 }
 
 impl Service {
-    pub const ALL: [Service; 7] = [
+    pub const ALL: [Service; 8] = [
         Service::Edge,
         Service::Auth,
         Service::Users,
         Service::Guilds,
         Service::Chat,
         Service::Media,
+        Service::Presence,
         Service::Gateway,
     ];
 
@@ -38,6 +40,7 @@ impl Service {
             Service::Guilds => "guilds",
             Service::Chat => "chat",
             Service::Media => "media",
+            Service::Presence => "presence",
             Service::Gateway => "gateway",
         }
     }
@@ -90,6 +93,7 @@ pub fn service_of(path: &str) -> Option<Service> {
             Some(if matches!(third, "messages" | "threads") { Service::Chat } else { Service::Guilds })
         }
         "invites" => Some(Service::Guilds),
+        "presence" => Some(Service::Presence),
         "gateway" => Some(Service::Gateway),
         "channels" => {
             // Messages, pins, typing, threads and thread members are chat's; the channel
@@ -123,6 +127,8 @@ mod tests {
             ("/api/v10/users/@me/relationships/1", Service::Users),
             ("/api/v10/channels/1/recipients/2", Service::Guilds),
             ("/api/v10/channels/1/read-receipts", Service::Chat),
+            ("/api/v10/presence/update", Service::Presence),
+            ("/api/v10/presence/guild/1", Service::Presence),
             ("/api/v10/users/@me/settings", Service::Users),
             ("/api/v10/users/1/profile", Service::Users),
             ("/api/v10/guilds", Service::Guilds),

@@ -32,6 +32,9 @@ pub struct ResumeState {
     pub bot: bool,
     pub intents: u64,
     pub shard: (u64, u64),
+    /// The login session behind it (absent in checkpoints saved before it was recorded).
+    #[serde(default)]
+    pub auth_session: Option<Snowflake>,
     /// The guilds the session followed at `position`.
     pub guilds: Vec<Snowflake>,
     /// The last sequence number used when the hub had dispatched everything up to `position`.
@@ -49,6 +52,7 @@ impl ResumeState {
             bot: self.bot,
             intents: self.intents,
             shard: self.shard,
+            auth_session: self.auth_session,
         }
     }
 }
@@ -176,6 +180,7 @@ fn encode(session: &Session, track: &Track) -> Vec<u8> {
         bot: identity.bot,
         intents: identity.intents,
         shard: identity.shard,
+        auth_session: identity.auth_session,
         guilds: saved.guilds.to_vec(),
         seq: saved.seq,
         position: saved.position,

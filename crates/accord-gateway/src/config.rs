@@ -18,6 +18,9 @@ pub struct GatewayConfig {
     pub max_queued_frames: usize,
     /// Bytes queued but not yet written before a slow connection is closed (resumably).
     pub max_queued_bytes: usize,
+    /// A person's session that sends nothing but heartbeats this long shows idle (default
+    /// 600 s); bots never go idle on their own.
+    pub idle_after_secs: u64,
     /// Frames kept for replay (sent but not yet acknowledged by a heartbeat, plus queued);
     /// beyond it the oldest are dropped and resuming from before them gets op 9.
     pub max_retained_frames: usize,
@@ -33,6 +36,7 @@ impl Default for GatewayConfig {
             max_queued_frames: 1000,
             max_queued_bytes: 1024 * 1024,
             max_retained_frames: 5000,
+            idle_after_secs: 600,
         }
     }
 }

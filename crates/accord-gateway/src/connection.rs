@@ -15,10 +15,10 @@ mod handshake;
 
 use crate::compress::Compression;
 use crate::metrics::GatewayMetrics;
-use crate::presence::{Presence, STATUSES};
 use crate::protocol::{self, ClientFrame, Close, PresenceUpdate, op};
 use crate::session::Session;
 use crate::{Gateway, members};
+use accord_service::presence::{MAX_ACTIVITIES, STATUSES};
 
 /// What the client asked for in the URL.
 #[derive(Debug, Clone)]
@@ -212,6 +212,10 @@ impl Connection {
         let frame: ClientFrame = serde_json::from_str(&text).map_err(|_| Exit::Close(Close::DecodeError))?;
         if frame.op != op::HEARTBEAT {
             self.count_event()?;
+            if let Phase::Active { session, .. } = &self.phase {
+                let identity = &session.identity;
+                self.gw.presence.session_active(identity.user_id, &identity.session_id).await;
+            }
         }
         match (frame.op, &self.phase) {
             (op::HEARTBEAT, _) => self.on_heartbeat(&frame.d).await,
@@ -265,21 +269,25 @@ impl Connection {
 
     async fn presence_update(&mut self, d: Value) -> Result<(), Exit> {
         let Phase::Active { session, .. } = &self.phase else { return Ok(()) };
-        let user = session.identity.user_id;
+        let identity = &session.identity;
         let update: PresenceUpdate = serde_json::from_value(d).map_err(|_| Exit::Close(Close::DecodeError))?;
-        let presence = to_presence(&update).ok_or(Exit::Close(Close::DecodeError))?;
-        self.gw.presence.set(&self.gw.ctx, user, presence).await;
+        let (status, activities) = to_presence(&update).ok_or(Exit::Close(Close::DecodeError))?;
+        self.gw.presence.session_updated(identity.user_id, &identity.session_id, status, activities).await;
         Ok(())
     }
 }
 
-pub(super) fn to_presence(update: &PresenceUpdate) -> Option<Presence> {
-    let status = update.status.clone().unwrap_or_else(|| "online".into());
+/// The status and activities of an op 3 (or identify's `presence`); `afk` means idle.
+pub(super) fn to_presence(update: &PresenceUpdate) -> Option<(String, Vec<Value>)> {
+    let mut status = update.status.clone().unwrap_or_else(|| "online".into());
     if !STATUSES.contains(&status.as_str()) {
         return None;
     }
-    let activities = update.activities.clone().unwrap_or_default().into_iter().take(10).collect();
-    Some(Presence { status, activities })
+    if update.afk == Some(true) && status == "online" {
+        status = "idle".into();
+    }
+    let activities = update.activities.clone().unwrap_or_default().into_iter().take(MAX_ACTIVITIES).collect();
+    Some((status, activities))
 }
 
 /// Waits for the session to have something to write; forever without a session.

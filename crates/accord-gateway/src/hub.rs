@@ -5,11 +5,13 @@
 //! permission changes, checkpoints and dispatch never race.
 //!
 //! Parts: `follow` (registering sessions, following guilds and users), `dispatch` (who gets
-//! an event), `adopt` (taking over a session from a node that died).
+//! an event), `adopt` (taking over a session from a node that died), `revoke` (closing the
+//! sessions of revoked logins).
 
 mod adopt;
 mod dispatch;
 mod follow;
+mod revoke;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -30,6 +30,7 @@ pub mod session;
 pub mod views;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use accord_service::ServiceContext;
 use axum::Router;
@@ -58,7 +59,7 @@ impl Gateway {
     /// the sessions that connect.
     pub async fn start(ctx: ServiceContext, config: GatewayConfig) -> Result<Self, accord_bus::BusError> {
         let metrics = Arc::new(GatewayMetrics::default());
-        let presence = presence::PresenceBook::start(ctx.kv.clone());
+        let presence = presence::PresenceBook::start(ctx.clone(), Duration::from_secs(config.idle_after_secs));
         let hub = hub::Hub::spawn(ctx.clone(), presence.clone(), metrics.clone(), config.resume_window_secs).await?;
         let (closer, closing) = watch::channel(false);
         let boot: Arc<str> = Arc::from(format!("{:08x}", rand::random::<u32>()));

@@ -132,6 +132,9 @@ pub struct ClientFrame {
 #[derive(Debug, Deserialize)]
 pub struct Identify {
     pub token: String,
+    /// `os`, `browser`, `device`: which platform the session is on.
+    #[serde(default)]
+    pub properties: Option<Value>,
     #[serde(default)]
     pub intents: Option<u64>,
     #[serde(default)]

@@ -27,6 +27,9 @@ pub struct Identity {
     pub intents: u64,
     /// `(shard_id, num_shards)`.
     pub shard: (u64, u64),
+    /// The login (auth) session whose token identified it; none for bots. Revoking that
+    /// login closes this session (4004).
+    pub auth_session: Option<Snowflake>,
 }
 
 impl Identity {
@@ -329,6 +332,19 @@ impl Session {
         st.ended = true;
         st.attached = None;
         st.detached_at.get_or_insert_with(Instant::now);
+    }
+
+    /// Its login was revoked: an attached connection writes what is queued, then closes
+    /// with 4004 (which ends the session); a detached session ends now, so no resume revives it.
+    pub fn revoke(&self) {
+        let mut st = self.state();
+        st.close = Some(Close::AuthenticationFailed);
+        if st.attached.is_none() {
+            st.ended = true;
+            st.detached_at.get_or_insert_with(Instant::now);
+        }
+        drop(st);
+        self.wake.notify_one();
     }
 
     pub fn is_ended(&self) -> bool {

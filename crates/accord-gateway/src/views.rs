@@ -86,7 +86,14 @@ mod tests {
     use super::*;
 
     fn identity(user: u64, bot: bool, intents: u64) -> Identity {
-        Identity { session_id: "s".into(), user_id: Snowflake::new(user).unwrap(), bot, intents, shard: (0, 1) }
+        Identity {
+            session_id: "s".into(),
+            user_id: Snowflake::new(user).unwrap(),
+            bot,
+            intents,
+            shard: (0, 1),
+            auth_session: None,
+        }
     }
 
     #[test]

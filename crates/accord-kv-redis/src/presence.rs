@@ -1,6 +1,6 @@
-//! Presence in Redis: per user a value key (the JSON) and a claims key (a sorted set of
-//! holder -> expiry in ms by Redis's clock); both expire with the last claim, so a plain
-//! `MGET` of value keys reads who is online.
+//! Presence in Redis: per user a values key (a hash of holder -> JSON) and a claims key (a
+//! sorted set of holder -> expiry in ms by Redis's clock); both expire with the last claim.
+//! Scripts read and write them together, skipping claims that have expired.
 
 use std::time::Duration;
 
@@ -9,15 +9,15 @@ use accord_kv::{KvResult, PresenceKv};
 use serde_json::Value;
 
 use crate::error::bad_value;
-use crate::scripts::{PRESENCE_CLEAR, PRESENCE_REFRESH, PRESENCE_SET};
+use crate::scripts::{PRESENCE_CLEAR, PRESENCE_GET, PRESENCE_REFRESH, PRESENCE_SET};
 use crate::{RedisKv, millis};
 
-/// Users renewed per script call, so one call never blocks Redis for long.
+/// Users renewed or read per script call, so one call never blocks Redis for long.
 const REFRESH_BATCH: usize = 200;
 
 impl RedisKv {
     fn value_key(&self, user: Snowflake) -> String {
-        self.key("presence", user)
+        self.key("presence", format_args!("{user}:values"))
     }
 
     fn claims_key(&self, user: Snowflake) -> String {
@@ -25,24 +25,19 @@ impl RedisKv {
     }
 }
 
-fn parse(stored: Option<String>) -> KvResult<Option<Value>> {
-    stored.map(|s| serde_json::from_str(&s).map_err(bad_value)).transpose()
+/// The values a script answered (a holder's value missing from the hash reads as none).
+fn parse(stored: Vec<Option<String>>) -> KvResult<Vec<Value>> {
+    stored.into_iter().flatten().map(|s| serde_json::from_str(&s).map_err(bad_value)).collect()
 }
 
 #[async_trait::async_trait]
 impl PresenceKv for RedisKv {
-    async fn presence_set(
-        &self,
-        user: Snowflake,
-        holder: &str,
-        value: &Value,
-        ttl: Duration,
-    ) -> KvResult<Option<Value>> {
+    async fn presence_set(&self, user: Snowflake, holder: &str, value: &Value, ttl: Duration) -> KvResult<Vec<Value>> {
         let mut conn = self.conn();
         let mut call = PRESENCE_SET.key(self.value_key(user));
         call.key(self.claims_key(user)).arg(holder).arg(value.to_string()).arg(millis(ttl));
-        let previous: Option<String> = self.run(async move { call.invoke_async(&mut conn).await }).await?;
-        parse(previous)
+        let before: Vec<Option<String>> = self.run(async move { call.invoke_async(&mut conn).await }).await?;
+        parse(before)
     }
 
     async fn presence_refresh(&self, holder: &str, users: &[(Snowflake, Value)], ttl: Duration) -> KvResult<()> {
@@ -58,22 +53,27 @@ impl PresenceKv for RedisKv {
         Ok(())
     }
 
-    async fn presence_clear(&self, user: Snowflake, holder: &str) -> KvResult<bool> {
+    async fn presence_clear(&self, user: Snowflake, holder: &str) -> KvResult<Vec<Value>> {
         let mut conn = self.conn();
         let mut call = PRESENCE_CLEAR.key(self.value_key(user));
         call.key(self.claims_key(user)).arg(holder);
-        let offline: u8 = self.run(async move { call.invoke_async(&mut conn).await }).await?;
-        Ok(offline == 1)
+        let left: Vec<Option<String>> = self.run(async move { call.invoke_async(&mut conn).await }).await?;
+        parse(left)
     }
 
-    async fn presence_get_many(&self, users: &[Snowflake]) -> KvResult<Vec<Option<Value>>> {
-        if users.is_empty() {
-            return Ok(Vec::new());
+    async fn presence_get_many(&self, users: &[Snowflake]) -> KvResult<Vec<Vec<Value>>> {
+        let mut out = Vec::with_capacity(users.len());
+        for batch in users.chunks(REFRESH_BATCH) {
+            let mut conn = self.conn();
+            let mut call = PRESENCE_GET.prepare_invoke();
+            for user in batch {
+                call.key(self.value_key(*user)).key(self.claims_key(*user));
+            }
+            let stored: Vec<Vec<Option<String>>> = self.run(async move { call.invoke_async(&mut conn).await }).await?;
+            for values in stored {
+                out.push(parse(values)?);
+            }
         }
-        let mut conn = self.conn();
-        let keys: Vec<String> = users.iter().map(|u| self.value_key(*u)).collect();
-        let stored: Vec<Option<String>> =
-            self.run(async move { redis::cmd("MGET").arg(keys).query_async(&mut conn).await }).await?;
-        stored.into_iter().map(parse).collect()
+        Ok(out)
     }
 }

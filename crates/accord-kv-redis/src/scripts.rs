@@ -13,11 +13,24 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local function ms(x) return string.format('%.0f', x) end
 ";
 
-/// Makes a presence value and its claims expire with the claims' last expiry.
-const EXPIRE_WITH_LAST_CLAIM: &str = r"
-local function expire_with_last_claim(value, claims)
+/// Presence helpers: `prune(values, claims)` drops expired claims with their values; `live(values)`
+/// lists the live values by holder name; `expire_with_last_claim(values, claims)` makes both
+/// keys expire with the last claim.
+const PRESENCE: &str = r"
+local function prune(values, claims)
+  local expired = redis.call('ZRANGEBYSCORE', claims, '-inf', ms(now))
+  for _, holder in ipairs(expired) do redis.call('HDEL', values, holder) end
+  redis.call('ZREMRANGEBYSCORE', claims, '-inf', ms(now))
+end
+local function live(values, claims)
+  local holders = redis.call('ZRANGEBYSCORE', claims, '(' .. ms(now), '+inf')
+  table.sort(holders)
+  if #holders == 0 then return {} end
+  return redis.call('HMGET', values, unpack(holders))
+end
+local function expire_with_last_claim(values, claims)
   local last = ms(tonumber(redis.call('ZRANGE', claims, -1, -1, 'WITHSCORES')[2]))
-  redis.call('PEXPIREAT', value, last)
+  redis.call('PEXPIREAT', values, last)
   redis.call('PEXPIREAT', claims, last)
 end
 ";
@@ -47,54 +60,67 @@ return {1, limit - count - 1, ttl}
     )
 });
 
-/// A holder claims a user and sets the value. KEYS: value, claims (sorted set holder ->
-/// expiry ms). ARGV: holder, value, ttl ms. Returns the replaced value, nil when the user had
-/// no live claim.
+/// A holder claims a user with its value. KEYS: values (hash holder -> JSON), claims (sorted
+/// set holder -> expiry ms). ARGV: holder, value, ttl ms. Returns the live values before.
 pub static PRESENCE_SET: LazyLock<Script> = LazyLock::new(|| {
     Script::new(&format!(
-        r"{CLOCK}{EXPIRE_WITH_LAST_CLAIM}
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ms(now))
-local previous = false
-if redis.call('ZCARD', KEYS[2]) > 0 then previous = redis.call('GET', KEYS[1]) end
+        r"{CLOCK}{PRESENCE}
+prune(KEYS[1], KEYS[2])
+local before = live(KEYS[1], KEYS[2])
 redis.call('ZADD', KEYS[2], ms(now + tonumber(ARGV[3])), ARGV[1])
-redis.call('SET', KEYS[1], ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 expire_with_last_claim(KEYS[1], KEYS[2])
-return previous
+return before
 "
     ))
 });
 
-/// A holder renews its claims. KEYS: value and claims of each user, in pairs. ARGV: holder,
-/// ttl ms, then each user's value, set only where it has vanished.
+/// A holder renews its claims with its values. KEYS: values and claims of each user, in
+/// pairs. ARGV: holder, ttl ms, then each user's value.
 pub static PRESENCE_REFRESH: LazyLock<Script> = LazyLock::new(|| {
     Script::new(&format!(
-        r"{CLOCK}{EXPIRE_WITH_LAST_CLAIM}
+        r"{CLOCK}{PRESENCE}
 local expires = ms(now + tonumber(ARGV[2]))
 for i = 1, #KEYS / 2 do
-  local value, claims = KEYS[2 * i - 1], KEYS[2 * i]
-  redis.call('ZREMRANGEBYSCORE', claims, '-inf', ms(now))
+  local values, claims = KEYS[2 * i - 1], KEYS[2 * i]
+  prune(values, claims)
   redis.call('ZADD', claims, expires, ARGV[1])
-  if redis.call('EXISTS', value) == 0 then redis.call('SET', value, ARGV[2 + i]) end
-  expire_with_last_claim(value, claims)
+  redis.call('HSET', values, ARGV[1], ARGV[2 + i])
+  expire_with_last_claim(values, claims)
 end
 return 1
 "
     ))
 });
 
-/// A holder withdraws its claim. KEYS: value, claims. ARGV: holder. Returns 1 when no live
-/// claim remains (value and claims are deleted), else 0.
+/// A holder withdraws its claim and value. KEYS: values, claims. ARGV: holder. Returns the
+/// live values left (none: both keys are deleted).
 pub static PRESENCE_CLEAR: LazyLock<Script> = LazyLock::new(|| {
     Script::new(&format!(
-        r"{CLOCK}{EXPIRE_WITH_LAST_CLAIM}
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ms(now))
+        r"{CLOCK}{PRESENCE}
+prune(KEYS[1], KEYS[2])
 redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[1], ARGV[1])
 if redis.call('ZCARD', KEYS[2]) == 0 then
   redis.call('DEL', KEYS[1], KEYS[2])
-  return 1
+  return {{}}
 end
 expire_with_last_claim(KEYS[1], KEYS[2])
-return 0
+return live(KEYS[1], KEYS[2])
+"
+    ))
+});
+
+/// The live values of each user. KEYS: values and claims of each user, in pairs. Returns one
+/// list of values per user.
+pub static PRESENCE_GET: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}{PRESENCE}
+local out = {{}}
+for i = 1, #KEYS / 2 do
+  out[i] = live(KEYS[2 * i - 1], KEYS[2 * i])
+end
+return out
 "
     ))
 });

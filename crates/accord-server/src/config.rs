@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use accord_auth::AuthConfig;
+use accord_auth::{AuthConfig, MailConfig};
 use accord_edge::EdgeConfig;
 use accord_edge::route::Service;
 use accord_gateway::GatewayConfig;
@@ -57,6 +57,8 @@ pub struct Config {
     pub secret_file: Option<PathBuf>,
     /// Authentication and sessions.
     pub auth: AuthConfig,
+    /// Outgoing mail (email verification, password reset): SMTP, or a local outbox file.
+    pub mail: MailConfig,
     /// The public port: body size and auth rate limits.
     pub edge: EdgeConfig,
     /// WebSocket sessions: heartbeats, resume window, queue bounds.
@@ -79,6 +81,7 @@ impl Default for Config {
             cluster_name: "accord".into(),
             secret_file: None,
             auth: AuthConfig::default(),
+            mail: MailConfig::default(),
             edge: EdgeConfig::default(),
             gateway: GatewayConfig::default(),
         }
@@ -167,6 +170,8 @@ mod tests {
         assert!(Config::parse("services = []").is_err());
         assert!(Config::parse("[edge]\ntrusted_proxies = [\"10.0.0.0/33\"]").is_err());
         assert!(Config::parse("[edge]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1\"]").is_ok());
+        assert!(Config::parse("[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nfrom = \"a@b.c\"").is_ok());
+        assert!(Config::parse("[mail]\nsmtp = \"smtp://127.0.0.1:2525\"").is_err());
     }
 
     #[test]

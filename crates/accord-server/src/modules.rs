@@ -19,6 +19,7 @@ pub enum Module {
     Guilds,
     Chat,
     Media,
+    Presence,
     Gateway,
     /// The public port's limits and forwarding.
     Edge,
@@ -34,6 +35,7 @@ pub const DEPENDENCIES: &[(Module, &[Module])] = &[
     (Module::Guilds, &[Module::Backends, Module::Relay, Module::Registry]),
     (Module::Chat, &[Module::Backends, Module::Relay, Module::Registry]),
     (Module::Media, &[Module::Backends, Module::Registry]),
+    (Module::Presence, &[Module::Backends, Module::Registry]),
     (Module::Gateway, &[Module::Backends, Module::Registry]),
     (Module::Edge, &[Module::Backends, Module::Registry]),
 ];
@@ -47,6 +49,7 @@ impl Module {
             Service::Guilds => Module::Guilds,
             Service::Chat => Module::Chat,
             Service::Media => Module::Media,
+            Service::Presence => Module::Presence,
             Service::Gateway => Module::Gateway,
         }
     }

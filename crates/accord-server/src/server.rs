@@ -87,11 +87,17 @@ impl Server {
             match module {
                 Module::Backends | Module::Registry | Module::Edge => {}
                 Module::Relay => relay = true,
-                Module::Auth => api = api.merge(accord_auth::router(ctx.clone(), config.auth.clone())),
+                Module::Auth => {
+                    let mailer = accord_auth::Mailer::from_config(&config.mail, &config.data_dir)
+                        .map_err(anyhow::Error::msg)
+                        .context("mail settings")?;
+                    api = api.merge(accord_auth::router(ctx.clone(), config.auth.clone(), mailer));
+                }
                 Module::Users => api = api.merge(accord_users::router(ctx.clone())),
                 Module::Guilds => api = api.merge(accord_guilds::router(ctx.clone())),
                 Module::Chat => api = api.merge(accord_chat::router(ctx.clone())),
                 Module::Media => top_level = top_level.merge(accord_media::router(ctx.blobs.clone())),
+                Module::Presence => api = api.merge(accord_presence::router(ctx.clone())),
                 Module::Gateway => {
                     let started = Gateway::start(ctx.clone(), config.gateway.clone()).await;
                     let started = started.context("subscribing to the bus")?;

@@ -63,13 +63,7 @@ impl RateLimitKv for Outage {
 
 #[async_trait::async_trait]
 impl PresenceKv for Outage {
-    async fn presence_set(
-        &self,
-        user: Snowflake,
-        holder: &str,
-        value: &Value,
-        ttl: Duration,
-    ) -> KvResult<Option<Value>> {
+    async fn presence_set(&self, user: Snowflake, holder: &str, value: &Value, ttl: Duration) -> KvResult<Vec<Value>> {
         self.kv().presence_set(user, holder, value, ttl).await
     }
 
@@ -77,11 +71,11 @@ impl PresenceKv for Outage {
         self.kv().presence_refresh(holder, users, ttl).await
     }
 
-    async fn presence_clear(&self, user: Snowflake, holder: &str) -> KvResult<bool> {
+    async fn presence_clear(&self, user: Snowflake, holder: &str) -> KvResult<Vec<Value>> {
         self.kv().presence_clear(user, holder).await
     }
 
-    async fn presence_get_many(&self, users: &[Snowflake]) -> KvResult<Vec<Option<Value>>> {
+    async fn presence_get_many(&self, users: &[Snowflake]) -> KvResult<Vec<Vec<Value>>> {
         self.kv().presence_get_many(users).await
     }
 }

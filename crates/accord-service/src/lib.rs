@@ -9,6 +9,7 @@
 //! - [`access`]: a caller's standing in a guild (membership, permissions, rank).
 //! - [`audit`]: audit log entries and the reason header.
 //! - [`audience`]: who receives an event about a channel (guild, thread parent, thread members).
+//! - [`presence`]: presences as everyone sees them (combining holders), and publishing them.
 //! - [`private`]: DMs and group DMs as each recipient sees them.
 //! - [`settings`]: each user's settings and profile fields.
 //! - [`snapshot`]: full state for a client that starts following a guild (GUILD_CREATE).
@@ -19,6 +20,7 @@ pub mod audit;
 pub mod context;
 pub mod error;
 pub mod extract;
+pub mod presence;
 pub mod principal;
 pub mod private;
 pub mod render;

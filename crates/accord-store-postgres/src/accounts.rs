@@ -203,8 +203,8 @@ impl AccountStore for PostgresStore {
 
 async fn insert_user(conn: &mut PgConnection, user: &UserRecord, password_hash: Option<&str>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO users (id, username, global_name, email, avatar, bot, flags, token_generation, password_hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO users (id, username, global_name, email, avatar, bot, flags, token_generation, password_hash, \
+         verified, mfa_enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(user.id.as_i64())
     .bind(&user.username)
@@ -215,6 +215,8 @@ async fn insert_user(conn: &mut PgConnection, user: &UserRecord, password_hash: 
     .bind(bits(user.flags))
     .bind(bits(user.token_generation))
     .bind(password_hash)
+    .bind(user.verified)
+    .bind(user.mfa_enabled)
     .execute(conn)
     .await
     .map(drop)
@@ -246,6 +248,8 @@ fn user_from(row: &PgRow) -> sqlx::Result<UserRecord> {
         bot: row.try_get("bot")?,
         flags: row.bits("flags")?,
         token_generation: row.bits("token_generation")?,
+        verified: row.try_get("verified")?,
+        mfa_enabled: row.try_get("mfa_enabled")?,
     })
 }
 

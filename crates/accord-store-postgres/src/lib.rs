@@ -15,6 +15,7 @@
 //! - one module per storage area: `accounts`, `guilds`, `channels`, `roles`, `members`,
 //!   `invites`, `emojis`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`,
 //!   `private_channels`, `relationships`, `settings`, `moderation` (bans, audit log reads),
+//!   `security` (emailed tokens, session revocation, two-factor, account deletion),
 //!   `outbox`, `health`.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows, and the audit log
 //!   entries some of them carry, written inside a transaction), `codec` (ids, bit sets and id
@@ -42,6 +43,7 @@ mod read_states;
 mod relationships;
 mod roles;
 mod search;
+mod security;
 mod settings;
 pub mod testing;
 mod threads;
@@ -71,6 +73,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "emojis", include_str!("../migrations/0004_emojis.sql")),
     (5, "people", include_str!("../migrations/0005_people.sql")),
     (6, "moderation", include_str!("../migrations/0006_moderation.sql")),
+    (7, "security", include_str!("../migrations/0007_security.sql")),
 ];
 
 /// A write transaction on the store's database.

@@ -35,6 +35,7 @@ pub mod read_states;
 pub mod relationships;
 pub mod roles;
 pub mod search;
+pub mod security;
 pub mod settings;
 pub mod threads;
 
@@ -161,6 +162,14 @@ macro_rules! contract_tests {
             relationships::of_two_concurrent_replaces_from_one_state_one_wins,
             settings::settings_are_kept_per_user_and_replaced_whole,
             settings::users_settings_lists_those_who_have_a_document,
+            security::a_verification_token_is_used_once_and_only_before_it_expires,
+            security::a_verification_for_an_old_address_verifies_nothing,
+            security::a_password_reset_sets_the_hash_and_revokes_every_session_once,
+            security::a_password_change_keeps_the_callers_session,
+            security::live_sessions_are_the_users_unrevoked_ones_newest_first,
+            security::totp_is_enabled_once_and_its_steps_and_codes_are_used_once,
+            security::deleting_an_account_frees_its_name_and_ends_its_ties,
+            security::an_owner_or_an_unknown_user_cannot_be_deleted,
             moderation::a_ban_removes_the_member_and_their_recent_messages_in_the_guild,
             moderation::banning_a_banned_user_writes_nothing,
             moderation::a_join_racing_a_ban_never_leaves_a_banned_member,

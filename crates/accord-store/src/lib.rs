@@ -29,6 +29,7 @@ pub mod records;
 pub mod relationships;
 pub mod roles;
 pub mod search;
+pub mod security;
 pub mod settings;
 pub mod threads;
 
@@ -51,6 +52,7 @@ pub use records::*;
 pub use relationships::{Relationship, RelationshipPair, RelationshipRecord, RelationshipStore};
 pub use roles::RoleStore;
 pub use search::{SearchQuery, SearchResults, SearchStore};
+pub use security::SecurityStore;
 pub use settings::SettingsStore;
 pub use threads::ThreadStore;
 
@@ -85,6 +87,7 @@ pub trait Store:
     + PrivateChannelStore
     + RelationshipStore
     + SettingsStore
+    + SecurityStore
     + ModerationStore
     + OutboxStore
     + HealthStore
@@ -110,6 +113,7 @@ impl<T> Store for T where
         + PrivateChannelStore
         + RelationshipStore
         + SettingsStore
+        + SecurityStore
         + ModerationStore
         + OutboxStore
         + HealthStore

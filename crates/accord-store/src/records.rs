@@ -19,6 +19,10 @@ pub struct UserRecord {
     pub flags: u64,
     /// For bots: the current token generation; bumping it revokes older bot tokens.
     pub token_generation: u64,
+    /// Whether the user proved they receive mail at `email` (see [`crate::SecurityStore`]).
+    pub verified: bool,
+    /// Whether logins need a second factor (TOTP).
+    pub mfa_enabled: bool,
 }
 
 /// A user and their password hash (PHC string), for login.

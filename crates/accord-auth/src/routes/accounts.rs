@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::AuthState;
 use crate::error::AuthError;
 use crate::password;
+use crate::routes::mfa::Challenge;
 use crate::session::TokenPair;
 
 #[derive(Debug, Deserialize)]
@@ -24,9 +25,14 @@ pub struct RegisterBody {
     global_name: Option<String>,
 }
 
-/// Usernames follow `accord_core::names` (unique ignoring case: the store checks that).
+/// Usernames follow `accord_core::names` (unique ignoring case: the store checks that); the
+/// names deleted accounts get are not available.
 fn valid_username(name: &str) -> Result<(), AuthError> {
-    Username::try_from(name.to_owned()).map(drop).map_err(invalid)
+    Username::try_from(name.to_owned()).map_err(invalid)?;
+    if name.to_ascii_lowercase().starts_with("deleted_user_") {
+        return Err(AuthError::UsernameTaken);
+    }
+    Ok(())
 }
 
 fn invalid(e: InvalidName) -> AuthError {
@@ -69,6 +75,8 @@ pub async fn register(
         bot: false,
         flags: 0,
         token_generation: 0,
+        verified: false,
+        mfa_enabled: false,
     };
     state.ctx.store.create_user(&user, Some(&hash)).await.map_err(|e| match e {
         StoreError::Conflict("email") => AuthError::EmailTaken,
@@ -84,9 +92,18 @@ pub struct LoginBody {
     password: String,
 }
 
+/// What a login answers: tokens, or, with two-factor authentication on, a challenge.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum LoginAnswer {
+    Tokens(TokenPair),
+    Challenge(Challenge),
+}
+
 /// `POST /auth/login` — `login` is a username or an email. Unknown users and wrong passwords
-/// get the same answer after the same work.
-pub async fn login(State(state): State<AuthState>, Json(body): Json<LoginBody>) -> ApiResult<axum::Json<TokenPair>> {
+/// get the same answer after the same work. With TOTP on, the answer is
+/// `{"mfa": true, "ticket": ..., "token": null}`, to finish at `POST /auth/mfa/totp`.
+pub async fn login(State(state): State<AuthState>, Json(body): Json<LoginBody>) -> ApiResult<axum::Json<LoginAnswer>> {
     if body.password.len() > password::MAX_LEN || body.login.len() > 254 {
         return Err(AuthError::InvalidCredentials.into());
     }
@@ -99,7 +116,10 @@ pub async fn login(State(state): State<AuthState>, Json(body): Json<LoginBody>) 
         return Err(AuthError::InvalidCredentials.into());
     }
     let user = user.ok_or(AuthError::InvalidCredentials)?;
-    Ok(axum::Json(state.start_session(&user).await?))
+    if user.mfa_enabled {
+        return Ok(axum::Json(LoginAnswer::Challenge(state.challenge(&user))));
+    }
+    Ok(axum::Json(LoginAnswer::Tokens(state.start_session(&user).await?)))
 }
 
 /// `GET /auth/me`

@@ -82,6 +82,8 @@ pub async fn create(
             bot: true,
             flags: 0,
             token_generation: 0,
+            verified: false,
+            mfa_enabled: false,
         };
         app.bot_user_id = bot.id;
         match store.create_application(&app, &bot).await {

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use super::{Connection, Exit, Phase, to_presence};
 use crate::hub::AdoptRequest;
 use crate::metrics::GatewayMetrics;
-use crate::presence::Presence;
+use crate::presence::{Joining, platform};
 use crate::protocol::{self, Close, Identify, Resume};
 use crate::read_state::read_state;
 use crate::session::{Identity, Limits, ResumeError, Session};
@@ -85,12 +85,24 @@ impl Connection {
             bot,
             intents,
             shard: (shard[0], shard[1]),
+            auth_session: match principal.kind {
+                PrincipalKind::User { session_id } => Some(session_id),
+                PrincipalKind::Bot => None,
+            },
         };
         let guilds = guild_ids(&ctx, &identity).await.map_err(store_failed)?;
         let (session, generation) = Session::new(identity.clone(), Limits::from(self.gw.config.as_ref()));
         self.gw.hub.register(session.clone(), guilds.clone()).await.map_err(|_| Exit::Close(Close::UnknownError))?;
         self.phase = Phase::Active { session: session.clone(), generation };
         self.last_heartbeat = Instant::now();
+        // A revocation published before the registration is not dispatched to this session:
+        // look again now that it is registered (anything later reaches it through the hub).
+        if let Some(login) = identity.auth_session {
+            let live = ctx.store.session(login).await.map_err(store_failed)?;
+            if live.is_none_or(|s| s.revoked) {
+                return Err(Exit::Close(Close::AuthenticationFailed));
+            }
+        }
         let mut ready = ready::ready(&identity, &user, &guilds, &self.params.resume_url, application, identify.shard);
         if !bot {
             let store = ctx.store.as_ref();
@@ -112,11 +124,14 @@ impl Connection {
         }
         session.release();
         self.gw.hub.started(session.clone()).await;
-        let initial = identify
-            .presence
-            .and_then(|p| to_presence(&p))
-            .unwrap_or(Presence { status: "online".into(), activities: Vec::new() });
-        self.gw.presence.set(&ctx, user.id, initial).await;
+        let joining = Joining {
+            user: user.id,
+            session_id: identity.session_id.clone(),
+            platform: platform(identify.properties.as_ref()),
+            bot,
+            initial: identify.presence.as_ref().and_then(to_presence),
+        };
+        self.gw.presence.session_started(joining).await;
         self.flush().await
     }
 

@@ -39,7 +39,8 @@ impl Hub {
         }
         if outcome.is_ok() {
             // The dead node's claim on the user's presence lapses; this node holds it now.
-            self.presence.adopt(&self.ctx, session.identity.user_id).await;
+            let identity = &session.identity;
+            self.presence.adopt(identity.user_id, &identity.session_id, identity.bot).await;
         }
         outcome.map(|generation| (session, generation))
     }

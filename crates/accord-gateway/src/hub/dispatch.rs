@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use accord_api::settings::UserSettings;
 use accord_bus::Position;
 use accord_core::{Permissions, Snowflake};
 use accord_store::EventDraft;
@@ -35,6 +36,18 @@ impl Hub {
         if event.name == "PRESENCE_UPDATE" {
             self.presence_update(event, &wants);
             return;
+        }
+        if event.name == accord_store::security::SESSIONS_REVOKED {
+            self.sessions_revoked(event, &wants);
+            return;
+        }
+        if event.name == "USER_SETTINGS_UPDATE"
+            && let Ok(settings) = serde_json::from_str::<UserSettings>(&event.data)
+        {
+            // A newly chosen status or custom status shows on every session of the user here.
+            for user in event.user_ids.iter().filter(|u| self.by_user.contains_key(u)) {
+                self.presence.settings_changed(*user, &settings).await;
+            }
         }
         let mut targets: Vec<Arc<Session>> = Vec::new();
         if let Some(guild_id) = event.guild_id {
@@ -158,7 +171,13 @@ impl Hub {
             return;
         };
         for (guild_id, entry) in &self.guilds {
-            if event.guild_id.is_some_and(|g| g != *guild_id) || !entry.cache.is_member(user) {
+            // Published per guild of the user: the guild named is one of theirs (the cache
+            // knows only this node's members, and the user may have no session here).
+            let theirs = match event.guild_id {
+                Some(g) => g == *guild_id,
+                None => entry.cache.is_member(user),
+            };
+            if !theirs {
                 continue;
             }
             let mut data = payload.clone();

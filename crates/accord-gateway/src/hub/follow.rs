@@ -105,7 +105,7 @@ impl Hub {
         }
     }
 
-    /// Removes a session from every registry; a user without sessions goes offline.
+    /// Removes a session from every registry and from the user's presence.
     pub(super) async fn remove(&mut self, session: &Arc<Session>) {
         let (id, user) = (session.identity.session_id.clone(), session.identity.user_id);
         self.sessions.remove(&id);
@@ -113,10 +113,10 @@ impl Hub {
             list.retain(|s| s.identity.session_id != id);
             list.len()
         });
+        self.presence.session_ended(user, &id).await;
         if remaining == 0 {
             self.by_user.remove(&user);
             self.unfollow_topic(Topic::User(user)).await;
-            self.presence.clear(&self.ctx, user).await;
         }
         let mut emptied = Vec::new();
         for (guild_id, entry) in &mut self.guilds {

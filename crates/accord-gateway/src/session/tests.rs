@@ -2,8 +2,14 @@
 use super::*;
 
 fn session(limits: Limits) -> Arc<Session> {
-    let identity =
-        Identity { session_id: "s".into(), user_id: Snowflake::new(1).unwrap(), bot: false, intents: 0, shard: (0, 1) };
+    let identity = Identity {
+        session_id: "s".into(),
+        user_id: Snowflake::new(1).unwrap(),
+        bot: false,
+        intents: 0,
+        shard: (0, 1),
+        auth_session: None,
+    };
     let (s, _) = Session::new(identity, limits);
     s.release();
     s
@@ -107,8 +113,14 @@ fn a_replay_longer_than_the_queue_bound_is_not_a_slow_consumer() {
 
 #[test]
 fn held_dispatches_follow_the_direct_ones() {
-    let identity =
-        Identity { session_id: "s".into(), user_id: Snowflake::new(1).unwrap(), bot: false, intents: 0, shard: (0, 1) };
+    let identity = Identity {
+        session_id: "s".into(),
+        user_id: Snowflake::new(1).unwrap(),
+        bot: false,
+        intents: 0,
+        shard: (0, 1),
+        auth_session: None,
+    };
     let (s, generation) = Session::new(identity, limits());
     s.push(head(7));
     s.push_direct(head(1));

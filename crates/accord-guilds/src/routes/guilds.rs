@@ -120,6 +120,7 @@ pub async fn get(
     guild.emojis = ctx.store.guild_emojis(guild_id).await?.iter().map(render::emoji).collect();
     if query.with_counts == Some(true) {
         guild.approximate_member_count = Some(ctx.store.member_count(guild_id).await?);
+        guild.approximate_presence_count = Some(accord_service::presence::count_online(&ctx, guild_id).await?);
     }
     Ok(axum::Json(guild))
 }

@@ -6,7 +6,8 @@ use accord_core::time::now_ms;
 use accord_core::{Permissions, Snowflake};
 use accord_service::access::{ChannelAccess, GuildAccess};
 use accord_service::audit::{self, AuditReason, action};
-use accord_service::extract::{Json, Path};
+use accord_service::extract::{Json, Path, Query};
+use accord_service::presence::count_online;
 use accord_service::{ApiResult, Caller, ServiceContext, render};
 use accord_store::{AcceptInvite, InviteRecord, MemberRecord, StoreError};
 use axum::extract::State;
@@ -63,9 +64,20 @@ pub struct CreateInvite {
     max_uses: Option<u32>,
     #[serde(default)]
     temporary: Option<bool>,
-    /// Accepted for compatibility: every invite Accord makes is unique.
-    #[serde(default, rename = "unique")]
-    _unique: Option<bool>,
+    /// Unless true, an equal invite the caller made for the channel, still usable, is
+    /// answered instead of a new one (as on Discord).
+    #[serde(default)]
+    unique: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InviteQuery {
+    /// Adds the guild's approximate member and online counts.
+    #[serde(default)]
+    with_counts: Option<bool>,
+    /// Accepted for compatibility: `expires_at` is always given.
+    #[serde(default, rename = "with_expiration")]
+    _with_expiration: Option<bool>,
 }
 
 /// `POST /channels/{channel.id}/invites` — CREATE_INSTANT_INVITE in the channel.
@@ -91,6 +103,17 @@ pub async fn create(
         created_ms: now_ms(),
     };
     let inviter = ctx.store.user(caller.user_id).await?;
+    if body.unique != Some(true) {
+        let now = now_ms();
+        let equal = ctx.store.guild_invites(guild.id).await?.into_iter().find(|i| {
+            (i.channel_id, i.inviter_id, i.max_age, i.max_uses, i.temporary)
+                == (channel_id, caller.user_id, invite.max_age, invite.max_uses, invite.temporary)
+                && i.is_usable(now)
+        });
+        if let Some(equal) = equal {
+            return Ok(axum::Json(render_invite(&ctx, &equal).await?));
+        }
+    }
     let log = AuditLog::new(&ctx, guild.id, caller.user_id, &reason);
     for _ in 0..5 {
         let event = events::invite_create(&ctx, &invite, inviter.as_ref());
@@ -149,10 +172,21 @@ async fn usable(ctx: &ServiceContext, code: &str) -> Result<InviteRecord, GuildE
     if invite.is_usable(now_ms()) { Ok(invite) } else { Err(GuildError::UnknownInvite) }
 }
 
-/// `GET /invites/{invite.code}` — anyone, signed in or not, may look an invite up.
-pub async fn get(State(ctx): State<ServiceContext>, Path(code): Path<String>) -> ApiResult<axum::Json<Invite>> {
+/// `GET /invites/{invite.code}` — anyone, signed in or not, may look an invite up;
+/// `with_counts` adds the guild's member and online counts.
+pub async fn get(
+    State(ctx): State<ServiceContext>,
+    Path(code): Path<String>,
+    Query(query): Query<InviteQuery>,
+) -> ApiResult<axum::Json<Invite>> {
     let invite = usable(&ctx, &code).await?;
-    Ok(axum::Json(render_invite(&ctx, &invite).await?))
+    let mut rendered = render_invite(&ctx, &invite).await?;
+    if query.with_counts == Some(true) {
+        rendered.approximate_presence_count = Some(count_online(&ctx, invite.guild_id).await?);
+    } else {
+        rendered.approximate_member_count = None;
+    }
+    Ok(axum::Json(rendered))
 }
 
 /// `POST /invites/{invite.code}` — joins the invite's guild (people only; bots are added by

@@ -1,7 +1,7 @@
-//! Presence in memory: per user, the value and each holder's claim expiry; the user's entry
+//! Presence in memory: per user, each holder's value and claim expiry; the user's entry
 //! expires with its last claim.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use accord_core::Snowflake;
@@ -10,85 +10,88 @@ use serde_json::Value;
 use super::{Entry, MemoryKv, lock};
 use crate::{KvResult, PresenceKv};
 
-#[derive(Debug)]
-pub(super) struct UserPresence {
-    value: Value,
-    /// Holder -> when its claim expires.
-    claims: HashMap<String, Instant>,
-}
+/// Holder -> (when its claim expires, its value); ordered by holder name.
+#[derive(Debug, Default)]
+pub(super) struct UserPresence(BTreeMap<String, (Instant, Value)>);
 
 impl UserPresence {
     /// Drops expired claims; the latest remaining expiry, if any.
     fn prune(&mut self, now: Instant) -> Option<Instant> {
-        self.claims.retain(|_, expires| *expires > now);
-        self.claims.values().max().copied()
+        self.0.retain(|_, (expires, _)| *expires > now);
+        self.0.values().map(|(expires, _)| *expires).max()
+    }
+
+    fn values(&self) -> Vec<Value> {
+        self.0.values().map(|(_, value)| value.clone()).collect()
     }
 }
 
-/// Adds or renews `holder`'s claim on a live entry, which then expires with its last claim.
-fn claim(entry: &mut Entry<UserPresence>, holder: &str, expires: Instant, now: Instant) {
+/// Sets `holder`'s claim and value on `user`, creating the entry if the user was offline;
+/// the entry then expires with its last claim. Returns the live values before.
+fn claim(
+    presence: &mut super::Area<Snowflake, UserPresence>,
+    user: Snowflake,
+    holder: &str,
+    value: &Value,
+    expires: Instant,
+    now: Instant,
+) -> KvResult<Vec<Value>> {
+    let Some(entry) = presence.live(&user, now) else {
+        let claims = BTreeMap::from([(holder.to_owned(), (expires, value.clone()))]);
+        presence.insert(user, Entry { expires, value: UserPresence(claims) }, now)?;
+        return Ok(Vec::new());
+    };
     entry.value.prune(now);
-    entry.value.claims.insert(holder.to_owned(), expires);
-    entry.expires = entry.value.claims.values().max().copied().unwrap_or(expires);
-}
-
-fn new_entry(holder: &str, value: &Value, expires: Instant) -> Entry<UserPresence> {
-    let claims = HashMap::from([(holder.to_owned(), expires)]);
-    Entry { expires, value: UserPresence { value: value.clone(), claims } }
+    let before = entry.value.values();
+    entry.value.0.insert(holder.to_owned(), (expires, value.clone()));
+    entry.expires = entry.value.prune(now).unwrap_or(expires);
+    Ok(before)
 }
 
 #[async_trait::async_trait]
 impl PresenceKv for MemoryKv {
-    async fn presence_set(
-        &self,
-        user: Snowflake,
-        holder: &str,
-        value: &Value,
-        ttl: Duration,
-    ) -> KvResult<Option<Value>> {
+    async fn presence_set(&self, user: Snowflake, holder: &str, value: &Value, ttl: Duration) -> KvResult<Vec<Value>> {
         let now = Instant::now();
-        let mut presence = lock(&self.presence);
-        if let Some(entry) = presence.live(&user, now) {
-            let previous = std::mem::replace(&mut entry.value.value, value.clone());
-            claim(entry, holder, now + ttl, now);
-            return Ok(Some(previous));
-        }
-        presence.insert(user, new_entry(holder, value, now + ttl), now)?;
-        Ok(None)
+        claim(&mut lock(&self.presence), user, holder, value, now + ttl, now)
     }
 
     async fn presence_refresh(&self, holder: &str, users: &[(Snowflake, Value)], ttl: Duration) -> KvResult<()> {
         let now = Instant::now();
         let mut presence = lock(&self.presence);
         for (user, value) in users {
-            match presence.live(user, now) {
-                Some(entry) => claim(entry, holder, now + ttl, now),
-                None => presence.insert(*user, new_entry(holder, value, now + ttl), now)?,
-            }
+            claim(&mut presence, *user, holder, value, now + ttl, now)?;
         }
         Ok(())
     }
 
-    async fn presence_clear(&self, user: Snowflake, holder: &str) -> KvResult<bool> {
+    async fn presence_clear(&self, user: Snowflake, holder: &str) -> KvResult<Vec<Value>> {
         let now = Instant::now();
         let mut presence = lock(&self.presence);
-        let Some(entry) = presence.live(&user, now) else { return Ok(true) };
-        entry.value.claims.remove(holder);
+        let Some(entry) = presence.live(&user, now) else { return Ok(Vec::new()) };
+        entry.value.0.remove(holder);
         match entry.value.prune(now) {
             Some(last) => {
                 entry.expires = last;
-                Ok(false)
+                Ok(entry.value.values())
             }
             None => {
                 presence.entries.remove(&user);
-                Ok(true)
+                Ok(Vec::new())
             }
         }
     }
 
-    async fn presence_get_many(&self, users: &[Snowflake]) -> KvResult<Vec<Option<Value>>> {
+    async fn presence_get_many(&self, users: &[Snowflake]) -> KvResult<Vec<Vec<Value>>> {
         let now = Instant::now();
         let mut presence = lock(&self.presence);
-        Ok(users.iter().map(|user| presence.live(user, now).map(|e| e.value.value.clone())).collect())
+        Ok(users
+            .iter()
+            .map(|user| {
+                presence.live(user, now).map_or_else(Vec::new, |e| {
+                    e.value.prune(now);
+                    e.value.values()
+                })
+            })
+            .collect())
     }
 }

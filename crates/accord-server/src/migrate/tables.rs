@@ -68,9 +68,10 @@ const fn col(name: &'static str, kind: Kind) -> Column {
     Column { name, kind, derived: None }
 }
 
-/// Every table, in the order they are copied: users with their sessions, relationships and
-/// settings first, then guilds and what they contain (bans and the audit log included),
-/// private channels and messages after their channels, and the outbox last.
+/// Every table, in the order they are copied: users with their sessions, emailed tokens,
+/// second factors, relationships and settings first, then guilds and what they contain
+/// (bans and the audit log included), private channels and messages after their channels,
+/// and the outbox last.
 pub const TABLES: &[Table] = &[
     Table {
         name: "users",
@@ -84,6 +85,8 @@ pub const TABLES: &[Table] = &[
             col("flags", BigInt),
             col("token_generation", BigInt),
             col("password_hash", Text),
+            col("verified", Boolean),
+            col("mfa_enabled", Boolean),
         ],
         order_by: "id",
         identity: None,
@@ -105,6 +108,32 @@ pub const TABLES: &[Table] = &[
             col("replays", BigInt),
         ],
         order_by: "token_hash",
+        identity: None,
+    },
+    // Emailed tokens not used yet (by hash), and TOTP factors with their recovery codes.
+    Table {
+        name: "one_time_tokens",
+        columns: &[
+            col("token_hash", Text),
+            col("purpose", SmallInt),
+            col("user_id", BigInt),
+            col("email", Text),
+            col("created_ms", BigInt),
+            col("expires_ms", BigInt),
+        ],
+        order_by: "token_hash",
+        identity: None,
+    },
+    Table {
+        name: "totp_secrets",
+        columns: &[col("user_id", BigInt), col("secret", Text), col("last_step", BigInt), col("enabled_ms", BigInt)],
+        order_by: "user_id",
+        identity: None,
+    },
+    Table {
+        name: "recovery_codes",
+        columns: &[col("user_id", BigInt), col("code_hash", Text), col("used", Boolean)],
+        order_by: "user_id, code_hash",
         identity: None,
     },
     Table {

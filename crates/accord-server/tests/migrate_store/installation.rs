@@ -217,6 +217,14 @@ impl Installation {
         let banned_id = snowflake(&banned.body["user"]["id"]);
         ok(alice.put(&format!("/guilds/{guild_id}/bans/{banned_id}"), json!({})).await.unwrap(), "ban");
 
+        // Account security: a verification mail not used yet, and bob's second factor.
+        ok(alice.post("/auth/verify-email/send", json!({})).await.unwrap(), "verification mail");
+        let secret = "JBSWY3DPEHPK3PXPJBSWY3DP";
+        let key = accord_auth::totp::decode_base32(secret).expect("base32");
+        let code = accord_auth::totp::code_at(&key, accord_auth::totp::step_of(accord_core::time::now_ms() / 1000));
+        let enable = json!({ "password": PASSWORD, "secret": secret, "code": code });
+        ok(bob.post("/auth/mfa/totp/enable", enable).await.unwrap(), "bob turns on two-factor");
+
         let mut snapshots = Vec::new();
         for path in [
             format!("{messages}?limit=100"),

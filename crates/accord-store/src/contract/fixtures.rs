@@ -27,6 +27,8 @@ pub fn user(n: u64, email: Option<&str>) -> UserRecord {
         bot: false,
         flags: 0,
         token_generation: 0,
+        verified: false,
+        mfa_enabled: false,
     }
 }
 

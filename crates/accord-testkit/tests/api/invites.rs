@@ -159,8 +159,8 @@ async fn a_guild_manager_or_a_channel_manager_can_delete_an_invite() {
     let guild = server.guild(&server.user("alice").await).await;
     let guild_manager = server.member_with(&guild, "gm", MANAGE_GUILD).await;
     let channel_manager = server.member_with(&guild, "cm", MANAGE_CHANNELS).await;
-    let first = invite(&guild.owner, &guild.text, json!({})).await;
-    let second = invite(&guild.owner, &guild.text, json!({})).await;
+    let first = invite(&guild.owner, &guild.text, json!({ "unique": true })).await;
+    let second = invite(&guild.owner, &guild.text, json!({ "unique": true })).await;
 
     let by_guild_manager = guild_manager.api.delete(&format!("/invites/{first}")).await.unwrap();
     let by_channel_manager = channel_manager.api.delete(&format!("/invites/{second}")).await.unwrap();

@@ -1,6 +1,7 @@
 //! Accord's integration suite: one test binary, each test against a real server spawned on
 //! port 0 with a temporary data directory (`accord_testkit::TestServer`), talking HTTP.
 
+mod account;
 mod applications;
 mod auth;
 mod authorization;
@@ -16,6 +17,7 @@ mod guilds;
 mod health;
 mod history;
 mod images;
+mod invite_options;
 mod invites;
 mod members;
 mod messages;
@@ -24,6 +26,7 @@ mod moderation;
 mod outbox;
 mod overwrites;
 mod people;
+mod presence;
 mod rate_limits;
 mod roles;
 mod slowmode;

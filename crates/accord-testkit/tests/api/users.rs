@@ -31,7 +31,7 @@ async fn users_me_shows_the_users_private_fields() {
     assert_eq!(me.body["username"], "bob");
     assert_eq!(me.body["global_name"], "Bobby");
     assert_eq!(me.body["email"], "bob@example.com");
-    assert_eq!(me.body["verified"], true);
+    assert_eq!(me.body["verified"], false, "verified only through the emailed token (see account::email)");
     assert_eq!(me.body["mfa_enabled"], false);
     assert!(me.body.get("avatar").is_some_and(|a| a.is_null()));
 }

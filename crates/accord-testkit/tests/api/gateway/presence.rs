@@ -45,7 +45,8 @@ async fn a_status_change_reaches_guild_peers_that_asked_for_presences() {
     }
     alice.say(&guild.text, "sentinel").await;
     let own = until_message(&mut alices, "sentinel").await;
-    assert!(own.iter().all(|(name, _)| name != "PRESENCE_UPDATE"), "alice hears her own presence: {own:?}");
+    let about_herself = |(name, d): &(String, Value)| name == "PRESENCE_UPDATE" && d["user"]["id"] == alice.id.as_str();
+    assert!(!own.iter().any(about_herself), "alice hears her own presence: {own:?}");
 }
 
 #[tokio::test]
@@ -63,8 +64,12 @@ async fn peers_without_the_presences_intent_and_strangers_get_no_presence_update
     let (mut alices, _) = session(&server, &alice, MESSAGES).await;
 
     alices.send(3, status("dnd")).await.unwrap();
-    assert_eq!(next_presence_of(&mut bobs, &alice).await["status"], "online");
-    assert_eq!(next_presence_of(&mut bobs, &alice).await["status"], "dnd");
+    // Identify's online and the dnd right after may go out as one update (they are coalesced).
+    let mut seen = next_presence_of(&mut bobs, &alice).await;
+    if seen["status"] == "online" {
+        seen = next_presence_of(&mut bobs, &alice).await;
+    }
+    assert_eq!(seen["status"], "dnd");
     alice.say(&guild.text, "sentinel").await;
     dave.say(&daves_guild.text, "dave's sentinel").await;
 

@@ -139,7 +139,8 @@ async fn invite_events_reach_only_those_who_manage_the_channel() {
     let (mut alices, _) = session(&server, alice, EVERYTHING_BUT_PRESENCES).await;
     let (mut bobs, _) = session(&server, &bob, EVERYTHING_BUT_PRESENCES).await;
 
-    let invite = alice.api.post(&format!("/channels/{}/invites", guild.text), json!({})).await.unwrap();
+    let body = json!({ "unique": true });
+    let invite = alice.api.post(&format!("/channels/{}/invites", guild.text), body).await.unwrap();
     assert_eq!(invite.status, 200, "{}", invite.text);
     alice.say(&open, "sentinel").await;
 

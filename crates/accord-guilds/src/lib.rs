@@ -1,15 +1,18 @@
 //! The guilds service: guilds, channels and their permission overwrites (forum settings
-//! included; threads are changed and deleted through the channel routes), roles, members and
-//! invites. Every change commits with its Discord event in the same transaction.
+//! included; threads are changed and deleted through the channel routes; DMs and group DMs
+//! are read, renamed, closed and left there too), roles, members, invites, bans and the audit
+//! log. Every change commits with its Discord events (and audit entry) in the same transaction.
 //!
 //! Parts: [`error`], [`events`] (event payloads), [`files`] (files of deleted channels and
 //! guilds), [`thread_sync`] (THREAD_LIST_SYNC on gained
-//! access), [`validate`] (field rules), [`routes`].
+//! access), [`temporary`] (temporary members leaving once offline), [`validate`] (field rules),
+//! [`routes`].
 
 pub mod error;
 pub mod events;
 pub mod files;
 pub mod routes;
+pub mod temporary;
 pub mod thread_sync;
 pub mod validate;
 

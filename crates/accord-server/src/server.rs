@@ -38,6 +38,8 @@ pub struct Server {
     relay: bool,
     /// Whether it archives idle threads (it runs chat).
     archiver: bool,
+    /// Whether this process removes offline temporary members (it runs the guilds service).
+    temporary_members: bool,
     instance_id: String,
     /// The worker id leased for this process, renewed with the registry heartbeat.
     worker_lease: Option<u16>,
@@ -126,6 +128,7 @@ impl Server {
             accord_edge::app(ctx.clone(), config.edge.clone(), api, top_level, role).map_err(anyhow::Error::msg)?;
         let advertise = config.advertise.clone();
         let archiver = services.contains(&Service::Chat);
+        let temporary_members = services.contains(&Service::Guilds);
         Ok(Self {
             ctx,
             backends,
@@ -133,6 +136,7 @@ impl Server {
             gateway,
             relay,
             archiver,
+            temporary_members,
             instance_id,
             worker_lease,
             snapshot,
@@ -188,6 +192,13 @@ impl Server {
             };
             tokio::spawn(accord_chat::threads::archiver::run(self.ctx.clone(), until_stopped))
         });
+        let sweeper = self.temporary_members.then(|| {
+            let mut stop = stop_rx.clone();
+            let until_stopped = async move {
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            tokio::spawn(accord_guilds::temporary::run(self.ctx.clone(), until_stopped))
+        });
         let addr = listener.local_addr()?;
         let instance = Instance {
             id: self.instance_id.clone(),
@@ -213,6 +224,9 @@ impl Server {
         let _ = stop_tx.send(true);
         if let Some(archiver) = archiver {
             let _ = archiver.await;
+        }
+        if let Some(sweeper) = sweeper {
+            let _ = sweeper.await;
         }
         if let Some(relay) = relay {
             let _ = relay.await;

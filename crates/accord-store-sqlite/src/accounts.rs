@@ -53,6 +53,22 @@ impl AccountStore for SqliteStore {
         rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
     }
 
+    async fn search_users(&self, prefix: &str, after: Option<Snowflake>, limit: u32) -> StoreResult<Vec<UserRecord>> {
+        // `%`, `_` and the escape character itself match only themselves.
+        let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let rows = sqlx::query(
+            "SELECT * FROM users WHERE (username LIKE $1 ESCAPE '\\' OR global_name LIKE $1 ESCAPE '\\') \
+             AND id > $2 ORDER BY id LIMIT $3",
+        )
+        .bind(pattern)
+        .bind(after.map_or(0, Snowflake::as_i64))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
+        rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
+    }
+
     async fn update_user(&self, user: &UserRecord, events: &[EventDraft]) -> StoreResult<bool> {
         let mut tx = self.write().await?;
         // A username taken by another user fails the unique index: `Conflict("username")`,

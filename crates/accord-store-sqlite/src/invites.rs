@@ -80,6 +80,14 @@ impl InviteStore for SqliteStore {
         if !members::insert(&mut tx, member).await.map_err(db)? {
             return Ok(AcceptInvite::AlreadyMember(invite));
         }
+        if invite.temporary {
+            sqlx::query("INSERT INTO temporary_members (guild_id, user_id) VALUES ($1, $2)")
+                .bind(member.guild_id.as_i64())
+                .bind(member.user_id.as_i64())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
         invite.uses += 1;
         if invite.max_uses > 0 && invite.uses >= invite.max_uses {
             sqlx::query("DELETE FROM invites WHERE code = $1").bind(code).execute(&mut *tx).await.map_err(db)?;
@@ -94,6 +102,16 @@ impl InviteStore for SqliteStore {
         events::write(&mut tx, events).await.map_err(db)?;
         tx.commit().await.map_err(db)?;
         Ok(AcceptInvite::Joined(invite))
+    }
+
+    async fn temporary_members(&self, limit: u32) -> StoreResult<Vec<(Snowflake, Snowflake)>> {
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT guild_id, user_id FROM temporary_members ORDER BY guild_id, user_id LIMIT $1")
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
+        Ok(rows.into_iter().map(|(g, u)| (Snowflake::from_i64(g), Snowflake::from_i64(u))).collect())
     }
 }
 

@@ -67,6 +67,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "people", include_str!("../migrations/0005_people.sql")),
     (6, "moderation", include_str!("../migrations/0006_moderation.sql")),
     (7, "security", include_str!("../migrations/0007_security.sql")),
+    (8, "temporary_members", include_str!("../migrations/0008_temporary_members.sql")),
 ];
 
 /// A write transaction on the store's database.

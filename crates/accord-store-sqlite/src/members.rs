@@ -67,6 +67,14 @@ impl MemberStore for SqliteStore {
         if updated.rows_affected() == 0 {
             return Ok(());
         }
+        if !member.roles.is_empty() {
+            sqlx::query("DELETE FROM temporary_members WHERE guild_id = $1 AND user_id = $2")
+                .bind(member.guild_id.as_i64())
+                .bind(member.user_id.as_i64())
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
         events::write(&mut tx, events).await.map_err(db)?;
         tx.commit().await.map_err(db)
     }

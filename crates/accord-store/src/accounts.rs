@@ -53,4 +53,8 @@ pub trait AccountStore {
 
     /// Increments a bot's token generation (revoking its tokens) and returns the new one.
     async fn bump_token_generation(&self, bot_user_id: Snowflake) -> StoreResult<u64>;
+
+    /// Users whose username or global name starts with `prefix` (ignoring case; SQLite ignores only ASCII case), by
+    /// ascending id after `after`, at most `limit`.
+    async fn search_users(&self, prefix: &str, after: Option<Snowflake>, limit: u32) -> StoreResult<Vec<UserRecord>>;
 }

@@ -30,7 +30,7 @@ pub trait InviteStore {
     async fn delete_invite(&self, code: &str, events: &[EventDraft]) -> StoreResult<bool>;
 
     /// In one transaction: checks the invite is usable at `now_ms` and the user not banned
-    /// from its guild, adds `member` (whose
+    /// from its guild, adds `member` (as a temporary member with a temporary invite) (whose
     /// guild must be the invite's), counts the use, and writes `events` — only if it joined.
     /// An invite that reaches `max_uses` is deleted.
     async fn accept_invite(
@@ -40,4 +40,8 @@ pub trait InviteStore {
         now_ms: u64,
         events: &[EventDraft],
     ) -> StoreResult<AcceptInvite>;
+
+    /// Members who joined through a temporary invite and have had no role since, at most
+    /// `limit`, as `(guild_id, user_id)`. (Giving a member a role makes them permanent.)
+    async fn temporary_members(&self, limit: u32) -> StoreResult<Vec<(Snowflake, Snowflake)>>;
 }

@@ -20,7 +20,8 @@ pub trait MemberStore {
         limit: u32,
     ) -> StoreResult<Vec<MemberRecord>>;
 
-    /// Replaces nick, roles, deaf, mute, flags and timeout of an existing member.
+    /// Replaces nick, roles, deaf, mute, flags and timeout of an existing member; with a role
+    /// a temporary member becomes permanent.
     async fn update_member(&self, member: &MemberRecord, events: &[EventDraft]) -> StoreResult<()>;
 
     /// The guilds both users are members of, by ascending id.

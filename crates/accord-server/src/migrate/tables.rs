@@ -296,6 +296,12 @@ pub const TABLES: &[Table] = &[
         identity: None,
     },
     Table {
+        name: "temporary_members",
+        columns: &[col("guild_id", BigInt), col("user_id", BigInt)],
+        order_by: "guild_id, user_id",
+        identity: None,
+    },
+    Table {
         name: "invites",
         columns: &[
             col("code", Text),

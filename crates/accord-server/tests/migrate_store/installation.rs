@@ -210,6 +210,13 @@ impl Installation {
         ok(alice.put(&format!("/users/@me/relationships/{carol_id}"), json!({})).await.unwrap(), "friend request");
         ok(carol.put(&format!("/users/@me/relationships/{alice_id}"), json!({})).await.unwrap(), "accepted");
 
+        // A member through a temporary invite.
+        let dora = register(json!({ "username": "dora", "password": PASSWORD })).await;
+        let temporary = json!({ "temporary": true, "unique": true });
+        let temporary = ok(alice.post(&format!("/channels/{text_id}/invites"), temporary).await.unwrap(), "invite");
+        let code = temporary.body["code"].as_str().unwrap();
+        ok(bearer(&dora).post(&format!("/invites/{code}"), json!({})).await.unwrap(), "dora joins for now");
+
         // Settings, a ban of someone who never joined, and with it an audit log entry.
         let settings = json!({ "theme": "light", "custom_status": { "text": "moving" } });
         ok(alice.patch("/users/@me/settings", settings).await.unwrap(), "settings");

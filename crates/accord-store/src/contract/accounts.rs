@@ -222,3 +222,23 @@ pub async fn bumping_the_token_generation_returns_the_new_one(store: &dyn Store)
     assert_eq!(store.bump_token_generation(id(51)).await.expect("bump"), 2);
     assert_eq!(store.user(id(51)).await.expect("read").map(|u| u.token_generation), Some(2));
 }
+
+pub async fn users_are_searched_by_the_start_of_their_names(store: &dyn Store) {
+    for (n, name, global) in
+        [(1, "walrus", None), (2, "Walter", Some("Wally")), (3, "bob", Some("Walnut")), (4, "w_x", None)]
+    {
+        let record = crate::UserRecord { username: name.into(), global_name: global.map(Into::into), ..user(n, None) };
+        store.create_user(&record, None).await.expect("create user");
+    }
+
+    let found = |users: Vec<crate::UserRecord>| users.into_iter().map(|u| u.id.get()).collect::<Vec<_>>();
+    let wal = found(store.search_users("WAL", None, 10).await.expect("search"));
+    let paged = found(store.search_users("wal", Some(id(1)), 1).await.expect("search"));
+    let literal = found(store.search_users("w_", None, 10).await.expect("search"));
+    let percent = found(store.search_users("%", None, 10).await.expect("search"));
+
+    assert_eq!(wal, [1, 2, 3], "usernames and global names, by id, ignoring case");
+    assert_eq!(paged, [2]);
+    assert_eq!(literal, [4], "an underscore is only an underscore");
+    assert!(percent.is_empty());
+}

@@ -126,3 +126,25 @@ pub async fn a_banned_user_cannot_join_through_an_invite(store: &dyn Store) {
     assert!(matches!(unbanned, AcceptInvite::Joined(_)), "{unbanned:?}");
     assert_eq!(pending_names(store).await, ["GUILD_CREATE", "GUILD_CREATE"]);
 }
+
+pub async fn a_temporary_invite_makes_a_temporary_member_until_they_get_a_role(store: &dyn Store) {
+    create_guild(store, 100, 1).await;
+    create_users(store, &[2, 3, 4]).await;
+    let temporary = InviteRecord { temporary: true, ..invite("tmp", 100, 101, 1) };
+    store.create_invite(&temporary, &[]).await.expect("create");
+    store.create_invite(&invite("lasting", 100, 101, 1), &[]).await.expect("create");
+    for user in [2, 3] {
+        store.accept_invite("tmp", &member(100, user), 5_000_000, &[]).await.expect("accept");
+    }
+    store.accept_invite("lasting", &member(100, 4), 5_000_000, &[]).await.expect("accept");
+
+    let listed = store.temporary_members(10).await.expect("list");
+    let promoted = crate::MemberRecord { roles: vec![id(555)], ..member(100, 2) };
+    store.update_member(&promoted, &[]).await.expect("role");
+    let after_role = store.temporary_members(10).await.expect("list");
+    store.remove_member(id(100), id(3), &[]).await.expect("remove");
+
+    assert_eq!(listed, [(id(100), id(2)), (id(100), id(3))]);
+    assert_eq!(after_role, [(id(100), id(3))], "a role makes a member permanent");
+    assert!(store.temporary_members(10).await.expect("list").is_empty(), "leaving ends it");
+}

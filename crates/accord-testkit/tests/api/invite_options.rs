@@ -69,3 +69,44 @@ async fn uses_are_counted_up_to_max_uses() {
     let refused = dave.api.post(&format!("/invites/{code}"), json!({})).await.unwrap();
     accord_testkit::assert_error(&refused, 404, 10006);
 }
+
+#[tokio::test]
+async fn temporary_members_leave_once_offline_unless_given_a_role() {
+    let server = TestServer::spawn().await;
+    let alice = server.user("alice").await;
+    let guild = server.guild(&alice).await;
+    let body = json!({ "temporary": true });
+    let invite = alice.api.post(&format!("/channels/{}/invites", guild.text), body).await.unwrap();
+    let code = invite.body["code"].as_str().unwrap().to_owned();
+    let (away, online, promoted) = (server.user("away").await, server.user("online").await, server.user("kept").await);
+    for user in [&away, &online, &promoted] {
+        assert_eq!(user.api.post(&format!("/invites/{code}"), json!({})).await.unwrap().status, 200);
+    }
+    let (onlines_session, _) = session(&server, &online, MESSAGES).await;
+    let role = guild.role("regular", 0).await;
+    guild.assign(&promoted, &role).await;
+    let mut events = server.events().await;
+    let later = accord_core::time::now_ms() + accord_guilds::temporary::GRACE.as_millis() as u64 + 1000;
+
+    let removed = accord_guilds::temporary::remove_offline(&server.ctx, later).await.unwrap();
+
+    assert_eq!(removed, 1, "only the member who never came online");
+    assert_eq!(events.expect("GUILD_MEMBER_REMOVE").await.data["user"]["id"], away.id.as_str());
+    let member = |user: &accord_testkit::TestUser| format!("/guilds/{}/members/{}", guild.id, user.id);
+    assert_eq!(alice.api.get(&member(&away)).await.unwrap().status, 404);
+    assert_eq!(alice.api.get(&member(&online)).await.unwrap().status, 200);
+    let too_soon = accord_guilds::temporary::remove_offline(&server.ctx, accord_core::time::now_ms()).await.unwrap();
+    assert_eq!(too_soon, 0);
+
+    onlines_session.close(1000).await.unwrap();
+    let mut gone = 0;
+    for _ in 0..50 {
+        gone = accord_guilds::temporary::remove_offline(&server.ctx, later).await.unwrap();
+        if gone > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(gone, 1, "gone once offline");
+    assert_eq!(alice.api.get(&member(&promoted)).await.unwrap().status, 200, "a role makes a member permanent");
+}

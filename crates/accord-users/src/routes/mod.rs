@@ -3,6 +3,7 @@
 mod channels;
 mod profile;
 mod relationships;
+mod search;
 mod settings;
 
 use accord_service::ServiceContext;
@@ -18,6 +19,7 @@ pub fn router() -> Router<ServiceContext> {
             get(profile::me).patch(profile::modify.layer(DefaultBodyLimit::max(accord_files::MAX_IMAGE_BODY_BYTES))),
         )
         .route("/users/@me/settings", get(settings::get).patch(settings::modify))
+        .route("/users/search", get(search::search))
         .route("/users/{user_id}", get(profile::user))
         .route("/users/{user_id}/profile", get(profile::profile))
         .route("/users/@me/channels", get(channels::list).post(channels::create))

@@ -6,6 +6,7 @@ mod group_dms;
 mod profiles;
 mod read_receipts;
 mod relationships;
+mod search;
 mod settings;
 
 use accord_testkit::{TestServer, TestUser};

@@ -18,6 +18,9 @@ pub enum Scenario {
     /// N gateway sessions identify in one guild; one sender posts M messages; every session
     /// should receive every MESSAGE_CREATE.
     Fanout(FanoutArgs),
+    /// One actor and N watchers in one guild; the actor changes its presence M times in bursts
+    /// of K; every watcher should get one PRESENCE_UPDATE per burst (changes coalesce).
+    Presence(PresenceArgs),
 }
 
 /// Where the server under test is.
@@ -110,8 +113,83 @@ impl FanoutArgs {
             "--messages",
             &messages.to_string(),
         ]);
-        let Scenario::Fanout(args) = cli.scenario;
+        let Scenario::Fanout(args) = cli.scenario else { unreachable!("parsed as fanout") };
         args
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
+    }
+
+    pub fn drain(&self) -> Duration {
+        Duration::from_secs(self.drain)
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PresenceArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Gateway sessions (one user each) that watch the actor's presence.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub watchers: u32,
+    /// Presence changes (op 3) the actor sends.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub changes: u32,
+    /// Changes sent back to back in one burst.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub burst: u32,
+    /// Pause after each burst, in milliseconds; longer than the gateway's 250 ms coalescing
+    /// window, so each burst makes its own update.
+    #[arg(long, default_value_t = 500)]
+    pub pause_ms: u64,
+    /// Op 3 changes one actor session sends before the actor moves to a fresh session (the
+    /// gateway closes a connection that sends more than 120 payloads in 60 s).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=110))]
+    pub changes_per_session: u32,
+    /// The status the watchers identify with; `invisible` watchers publish no presence of
+    /// their own (no N×N updates while they connect).
+    #[arg(long, default_value = "online", value_parser = ["online", "idle", "dnd", "invisible"])]
+    pub watcher_status: String,
+    /// Registrations, joins and gateway connections in flight at once during setup.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub setup_concurrency: u32,
+    /// How long every watcher may wait for the last update after the last change, in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub drain: u64,
+    /// The whole run, setup included, ends within this many seconds.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+    /// Also write the report as one JSON line to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+}
+
+impl PresenceArgs {
+    /// Parameters for a run against an embedded server (tests and examples).
+    pub fn embedded(watchers: u32, changes: u32, burst: u32) -> Self {
+        let cli = Cli::parse_from([
+            "accord-bench",
+            "presence",
+            "--embedded",
+            "--watchers",
+            &watchers.to_string(),
+            "--changes",
+            &changes.to_string(),
+            "--burst",
+            &burst.to_string(),
+        ]);
+        let Scenario::Presence(args) = cli.scenario else { unreachable!("parsed as presence") };
+        args
+    }
+
+    /// Bursts the changes make (the last may be shorter).
+    pub fn bursts(&self) -> u32 {
+        self.changes.div_ceil(self.burst)
+    }
+
+    pub fn pause(&self) -> Duration {
+        Duration::from_millis(self.pause_ms)
     }
 
     pub fn timeout(&self) -> Duration {
@@ -140,5 +218,14 @@ mod tests {
         let args = FanoutArgs::embedded(5, 7);
         assert!(args.target.embedded);
         assert_eq!((args.sessions, args.messages, args.compress), (5, 7, Compress::None));
+    }
+
+    #[test]
+    fn presence_defaults_to_200_watchers_and_200_changes_in_bursts_of_5() {
+        let cli = Cli::try_parse_from(["accord-bench", "presence", "--embedded"]).expect("parses");
+        let Scenario::Presence(args) = cli.scenario else { panic!("not presence") };
+        assert_eq!((args.watchers, args.changes, args.burst, args.pause_ms), (200, 200, 5, 500));
+        assert_eq!((args.bursts(), args.watcher_status.as_str()), (40, "online"));
+        assert_eq!(PresenceArgs::embedded(5, 21, 5).bursts(), 5, "a shorter last burst counts");
     }
 }

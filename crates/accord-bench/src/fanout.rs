@@ -10,44 +10,33 @@ mod receive;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use accord_client::Client;
-use accord_client::gateway::GatewayClient;
-use anyhow::{Context, anyhow, ensure};
+use anyhow::Context;
 use futures::{StreamExt, TryStreamExt};
-use serde_json::{Value, json};
+use serde_json::json;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::{JoinHandle, JoinSet};
 
-pub use receive::{SendClock, SessionOutcome, message_index};
+pub use crate::clock::SendClock;
+pub use receive::{SessionOutcome, message_index};
 
 use crate::args::FanoutArgs;
+use crate::setup::{Account, by, guild_with_invite, identify, members, register};
 use crate::stats::FanoutReport;
 use crate::target::Target;
 
 /// GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT.
 const INTENTS: u64 = (1 << 0) | (1 << 9) | (1 << 15);
-const PASSWORD: &str = "correct horse battery staple";
-
-/// A registered user.
-struct Account {
-    /// The access token, for REST (`Bearer`) and for Identify.
-    token: String,
-}
 
 /// Runs the scenario against the target `args` name, starting an embedded server if asked to.
 pub async fn run(args: &FanoutArgs) -> anyhow::Result<FanoutReport> {
     let deadline = tokio::time::Instant::now() + args.timeout();
-    let target = Target::from_args(args).await?;
+    let target = Target::from_args(&args.target, args.server_pid).await?;
     let report = run_against(&target, args, deadline).await;
     target.stop(Duration::from_secs(10)).await?;
     report
-}
-
-/// Awaits `future` unless `deadline` passes first.
-async fn by<T>(deadline: tokio::time::Instant, what: &str, future: impl Future<Output = T>) -> anyhow::Result<T> {
-    tokio::time::timeout_at(deadline, future).await.map_err(|_| anyhow!("{what} did not finish within --timeout"))
 }
 
 async fn run_against(
@@ -58,26 +47,16 @@ async fn run_against(
     let (sessions, messages) = (args.sessions as usize, args.messages as usize);
     let concurrency = args.setup_concurrency as usize;
     let anonymous = Client::new(target.api_root());
-    let run_id = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() % 0xff_ffff);
+    let tag = crate::setup::run_tag();
 
     let setup_start = Instant::now();
-    let sender = by(deadline, "registering the sender", register(&anonymous, format!("f{run_id:x}_sender"))).await??;
+    let sender = by(deadline, "registering the sender", register(&anonymous, format!("f{tag}_sender"))).await??;
     let sender_api = anonymous.authorized(format!("Bearer {}", sender.token));
-    let (channel, invite) = by(deadline, "creating the guild", guild_with_invite(&sender_api)).await??;
+    let (channel, invite) = by(deadline, "creating the guild", guild_with_invite(&sender_api, "Fanout")).await??;
     let accounts: Vec<Account> = by(
         deadline,
         "registering and joining",
-        futures::stream::iter(0..sessions)
-            .map(|i| {
-                let (anonymous, invite) = (&anonymous, &invite);
-                async move {
-                    let account = register(anonymous, format!("f{run_id:x}_{i}")).await?;
-                    join(anonymous, &account, invite).await?;
-                    Ok::<_, anyhow::Error>(account)
-                }
-            })
-            .buffer_unordered(concurrency)
-            .try_collect(),
+        members(&anonymous, &invite, &format!("f{tag}"), sessions, concurrency),
     )
     .await??;
     let setup = setup_start.elapsed();
@@ -95,10 +74,12 @@ async fn run_against(
             .map(|(i, account)| {
                 let (url, clock, stop, sized) = (&gateway_url, clock.clone(), stop.clone(), &guild_create_bytes);
                 async move {
+                    let identified = identify(url, &account.token, INTENTS, None).await?;
                     // Every member joined before any identified, so one GUILD_CREATE's size stands for all.
-                    let size = (i == 0).then_some(sized);
-                    let session = identify(url, &account.token, size).await?;
-                    Ok::<_, anyhow::Error>(tokio::spawn(receive::read_session(session, clock, stop)))
+                    if i == 0 {
+                        sized.store(identified.guild.to_string().len(), Ordering::Relaxed);
+                    }
+                    Ok::<_, anyhow::Error>(tokio::spawn(receive::read_session(identified.session, clock, stop)))
                 }
             })
             .buffer_unordered(concurrency)
@@ -163,52 +144,6 @@ async fn run_against(
     Ok(report)
 }
 
-/// `POST /auth/register`; returns the new user's access token.
-async fn register(anonymous: &Client, username: String) -> anyhow::Result<Account> {
-    let body = json!({ "username": username, "password": PASSWORD });
-    let answer = anonymous.post("/auth/register", body).await?;
-    ensure!(answer.status == 201, "register {username}: {} {}", answer.status, answer.text);
-    let token = answer.body["token"].as_str().context("register answer without token")?;
-    Ok(Account { token: token.to_owned() })
-}
-
-/// The sender creates a guild and a never-expiring invite; returns (text channel id, invite code).
-async fn guild_with_invite(api: &Client) -> anyhow::Result<(String, String)> {
-    let guild = ok(api.post("/guilds", json!({ "name": "Fanout" })).await?, "create guild")?;
-    let guild_id = guild["id"].as_str().context("guild without id")?;
-    let channels = ok(api.get(&format!("/guilds/{guild_id}/channels")).await?, "list channels")?;
-    let text = channels
-        .as_array()
-        .and_then(|all| all.iter().find(|c| c["type"] == 0))
-        .and_then(|c| c["id"].as_str())
-        .context("the guild has no text channel")?
-        .to_owned();
-    let invite = ok(
-        api.post(&format!("/channels/{text}/invites"), json!({ "max_age": 0, "max_uses": 0 })).await?,
-        "create invite",
-    )?;
-    let code = invite["code"].as_str().context("invite without code")?.to_owned();
-    Ok((text, code))
-}
-
-/// `POST /invites/{code}` as `account`.
-async fn join(anonymous: &Client, account: &Account, code: &str) -> anyhow::Result<()> {
-    let api = anonymous.authorized(format!("Bearer {}", account.token));
-    ok(api.post(&format!("/invites/{code}"), json!({})).await?, "accept invite").map(drop)
-}
-
-/// Connects, identifies, and reads up to the guild's GUILD_CREATE, storing the size of its `d`
-/// as JSON in `size` when given.
-async fn identify(url: &str, token: &str, size: Option<&AtomicUsize>) -> anyhow::Result<GatewayClient> {
-    let mut session = GatewayClient::connect(url).await.context("gateway connect")?;
-    session.identify_ready(token, INTENTS).await.context("identify")?;
-    let guild = session.next_dispatch("GUILD_CREATE", Duration::from_secs(10)).await.context("GUILD_CREATE")?;
-    if let Some(size) = size {
-        size.store(guild.to_string().len(), Ordering::Relaxed);
-    }
-    Ok(session)
-}
-
 /// Posts `fanout {i}` with nonce `i` for every message, at `--rate` (or as fast as
 /// `--send-concurrency` allows); returns (accepted, failed).
 async fn send_all(
@@ -242,10 +177,4 @@ async fn send_all(
         if done? { accepted += 1 } else { failed += 1 }
     }
     Ok((accepted, failed))
-}
-
-/// The body of a 2xx answer, or an error naming `what`.
-fn ok(answer: accord_client::Answer, what: &str) -> anyhow::Result<Value> {
-    ensure!((200..300).contains(&answer.status), "{what}: {} {}", answer.status, answer.text);
-    Ok(answer.body)
 }

@@ -4,10 +4,15 @@
 //! print figures; only their smoke tests assert.
 //!
 //! Parts: [`args`] (the command line, which doubles as each scenario's parameters), [`target`]
-//! (the server under test and its memory), [`fanout`] (N sessions in one guild receive M
-//! messages), [`stats`] (percentiles and the text and JSON report).
+//! (the server under test and its memory), [`setup`] (users, a guild, sessions), [`clock`]
+//! (send times), the scenarios [`fanout`] (N sessions in one guild receive M messages) and
+//! [`presence`] (N watchers see one user's M presence changes, coalesced), and [`stats`]
+//! (percentiles and the fan-out report).
 
 pub mod args;
+pub mod clock;
 pub mod fanout;
+pub mod presence;
+pub mod setup;
 pub mod stats;
 pub mod target;

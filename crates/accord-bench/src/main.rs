@@ -1,9 +1,12 @@
 //! `accord-bench`: parses the command line, runs the scenario, prints its report as text, and
 //! writes it as one JSON line when `--json PATH` is given.
 
+use std::path::Path;
+
 use accord_bench::args::{Cli, Scenario};
 use anyhow::Context;
 use clap::Parser;
+use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -11,13 +14,22 @@ async fn main() -> anyhow::Result<()> {
     match cli.scenario {
         Scenario::Fanout(args) => {
             let report = accord_bench::fanout::run(&args).await?;
-            println!("{}", report.to_text());
-            let line = report.to_json().to_string();
-            println!("{line}");
-            if let Some(path) = &args.json {
-                std::fs::write(path, format!("{line}\n")).with_context(|| format!("writing {}", path.display()))?;
-            }
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
         }
+        Scenario::Presence(args) => {
+            let report = accord_bench::presence::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+    }
+}
+
+/// Prints the report as text and as one JSON line, and writes that line to `json` if given.
+fn print(text: &str, json: &Value, path: Option<&Path>) -> anyhow::Result<()> {
+    println!("{text}");
+    let line = json.to_string();
+    println!("{line}");
+    if let Some(path) = path {
+        std::fs::write(path, format!("{line}\n")).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

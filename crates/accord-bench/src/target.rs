@@ -9,7 +9,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::args::FanoutArgs;
+use crate::args::TargetArgs;
 
 /// Whose memory [`Target::rss_kib`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +46,13 @@ pub struct Target {
 }
 
 impl Target {
-    /// The target `args` name, starting the embedded server if asked to.
-    pub async fn from_args(args: &FanoutArgs) -> anyhow::Result<Self> {
-        match &args.target.url {
+    /// The target `args` name, starting the embedded server if asked to; `server_pid` is the
+    /// process whose memory a `--url` target reports.
+    pub async fn from_args(args: &TargetArgs, server_pid: Option<u32>) -> anyhow::Result<Self> {
+        match &args.url {
             Some(url) => Ok(Self {
                 base_url: url.trim_end_matches('/').to_owned(),
-                rss_scope: args.server_pid.map_or(RssScope::None, RssScope::Server),
+                rss_scope: server_pid.map_or(RssScope::None, RssScope::Server),
                 stop: None,
                 task: None,
                 _data_dir: None,

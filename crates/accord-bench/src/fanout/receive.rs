@@ -2,50 +2,13 @@
 //! and heartbeats, until it has every message, the run tells it to stop, or it is closed.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use accord_client::gateway::{GatewayClient, GatewayError, Received};
 use serde_json::Value;
 use tokio::sync::watch;
 
-/// When each message was sent, shared by the sender and every reader of this process.
-pub struct SendClock {
-    /// The instant all times are counted from.
-    pub base: Instant,
-    /// Nanoseconds after `base` plus one at which message `i` was sent; 0 while unsent.
-    sent_ns: Vec<AtomicU64>,
-}
-
-impl SendClock {
-    pub fn new(messages: usize) -> Self {
-        Self { base: Instant::now(), sent_ns: (0..messages).map(|_| AtomicU64::new(0)).collect() }
-    }
-
-    /// Nanoseconds since `base`.
-    pub fn now_ns(&self) -> u64 {
-        u64::try_from(self.base.elapsed().as_nanos()).unwrap_or(u64::MAX)
-    }
-
-    /// Records that message `i` is being sent now.
-    pub fn mark_sent(&self, i: usize) {
-        self.sent_ns[i].store(self.now_ns() + 1, Ordering::Relaxed);
-    }
-
-    /// When message `i` was sent, in nanoseconds since `base`.
-    pub fn sent_at(&self, i: usize) -> Option<u64> {
-        let stored = self.sent_ns.get(i)?.load(Ordering::Relaxed);
-        stored.checked_sub(1)
-    }
-
-    pub fn len(&self) -> usize {
-        self.sent_ns.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.sent_ns.is_empty()
-    }
-}
+use crate::clock::SendClock;
 
 /// What one session saw.
 #[derive(Debug, Default)]

@@ -135,6 +135,9 @@ impl Connection {
             Exit::ClientEnded => {
                 if let Some((session, _)) = session {
                     session.end();
+                    // Others see the user without this session at once, not at the hub's next sweep.
+                    let identity = &session.identity;
+                    self.gw.presence.session_ended(identity.user_id, &identity.session_id).await;
                 }
             }
             Exit::Gone => {

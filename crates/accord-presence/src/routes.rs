@@ -7,7 +7,7 @@ use accord_core::{Snowflake, code};
 use accord_service::access::GuildAccess;
 use accord_service::extract::{Json, Path};
 use accord_service::presence::{MAX_ACTIVITIES, Presence, STATUSES, last_seen, publish, read};
-use accord_service::{ApiError, ApiResult, Caller, ServiceContext};
+use accord_service::{ApiError, ApiResult, Caller, Principal, ServiceContext};
 use accord_store::relationships::kind::FRIEND;
 use axum::extract::State;
 use axum::routing::{get, post};
@@ -17,6 +17,10 @@ use serde_json::{Value, json};
 
 use crate::HOLD;
 use crate::lapse::Lapses;
+
+/// Application flags that grant a bot presences (GATEWAY_PRESENCE, or its limited form), as
+/// the gateway's GUILD_PRESENCES intent requires.
+const PRESENCE_GRANTS: u64 = (1 << 12) | (1 << 13);
 
 /// The holder name of presences set over REST.
 const HOLDER: &str = "api";
@@ -105,6 +109,7 @@ pub async fn user(
 ) -> ApiResult<axum::Json<Value>> {
     let unknown = || ApiError::new(&code::UNKNOWN_USER);
     ctx.store.user(user_id).await?.ok_or_else(unknown)?;
+    require_presence_grant(&ctx, &caller).await?;
     if caller.user_id != user_id {
         let pair = ctx.store.relationship_pair(caller.user_id, user_id).await?;
         let related = pair.mine_is(FRIEND) && !pair.blocked();
@@ -124,6 +129,7 @@ pub async fn guild(
     Path(guild_id): Path<Snowflake>,
 ) -> ApiResult<axum::Json<Vec<Value>>> {
     GuildAccess::require(ctx.store.as_ref(), guild_id, caller.user_id).await?;
+    require_presence_grant(&ctx, &caller).await?;
     let (mut online, mut after, mut scanned) = (Vec::new(), None, 0);
     while scanned < GUILD_SCAN {
         let members = ctx.store.members(guild_id, after, PAGE).await?;
@@ -141,6 +147,15 @@ pub async fn guild(
         }
     }
     Ok(axum::Json(online))
+}
+
+/// Bots read presences only with the presence grant, as over the gateway (403 otherwise).
+async fn require_presence_grant(ctx: &ServiceContext, caller: &Principal) -> ApiResult<()> {
+    if !caller.is_bot() {
+        return Ok(());
+    }
+    let app = ctx.store.application_by_bot(caller.user_id).await?;
+    if app.is_some_and(|a| a.flags & PRESENCE_GRANTS != 0) { Ok(()) } else { Err(ApiError::new(&code::MISSING_ACCESS)) }
 }
 
 /// A presence as these routes answer it.

@@ -1,8 +1,9 @@
 //! The authorization matrix: every guild, channel, role, member, invite, message, reaction,
-//! pin, read-mark, search, thread and emoji route, called by eight kinds of caller, each answer's status checked against a
-//! table. A failing cell is reported by route and actor; all cells run before the test fails.
+//! pin, read-mark, search, thread, emoji, ban and audit-log route, called by eight kinds of
+//! caller, each answer's status checked against a table. A failing cell is reported by route
+//! and actor; all cells run before the test fails.
 //!
-//! Targets a route changes (a channel, message, role, member, bot or invite) are made fresh
+//! Targets a route changes (a channel, message, role, member, bot, invite or ban) are made fresh
 //! for every cell, so one actor's success never changes what the next one meets. The channel
 //! is always made with a member overwrite denying VIEW_CHANNEL to the `denied` actor.
 
@@ -10,8 +11,8 @@ use std::cell::Cell;
 
 use accord_client::Client;
 use accord_testkit::permissions::{
-    ADMINISTRATOR, KICK_MEMBERS, MANAGE_CHANNELS, MANAGE_GUILD, MANAGE_GUILD_EXPRESSIONS, MANAGE_MESSAGES,
-    MANAGE_NICKNAMES, MANAGE_ROLES, MANAGE_THREADS, VIEW_CHANNEL,
+    ADMINISTRATOR, BAN_MEMBERS, KICK_MEMBERS, MANAGE_CHANNELS, MANAGE_GUILD, MANAGE_GUILD_EXPRESSIONS, MANAGE_MESSAGES,
+    MANAGE_NICKNAMES, MANAGE_ROLES, MANAGE_THREADS, VIEW_AUDIT_LOG, VIEW_CHANNEL,
 };
 use accord_testkit::{TestGuild, TestServer, TestUser};
 use reqwest::Method;
@@ -23,7 +24,7 @@ const ACTORS: [&str; 8] = ["owner", "admin", "permitted", "plain", "denied", "no
 /// One row of the matrix. Placeholders in `path` and `body`: `{g}` the guild, `{owner}` its
 /// owner, `{denied}` the denied actor; fresh per cell: `{c}` a text channel, `{m}` a message
 /// of the owner's in it, `{code}` an invite to it, `{r}` a role, `{u}` a plain member, `{b}` a
-/// bot that is not a member.
+/// bot that is not a member, `{banned}` a user (never a member) the owner has banned.
 struct Route {
     method: &'static str,
     path: &'static str,
@@ -65,6 +66,9 @@ const GUILD_ROUTES: &[Route] = &[
     ),
     route("DELETE", "/guilds/{g}/roles/{r}", "", MANAGE_ROLES, [204, 204, 204, 403, 403, 404, 403, 401]),
     route("GET", "/guilds/{g}/invites", "", MANAGE_GUILD, [200, 200, 200, 403, 403, 404, 403, 401]),
+    // Presences are what the privileged GUILD_PRESENCES intent guards: a bot without the grant
+    // gets none over the gateway, so none over REST either.
+    route("GET", "/presence/guild/{g}", "", 0, [200, 200, 200, 200, 200, 404, 403, 401]),
 ];
 
 const MEMBER_ROUTES: &[Route] = &[
@@ -177,6 +181,8 @@ const MESSAGING_ROUTES: &[Route] = &[
     ),
     route("GET", "/channels/{c}/messages/search?content=hi", "", 0, [200, 200, 200, 200, 404, 404, 200, 401]),
     route("GET", "/guilds/{g}/messages/search?content=hi", "", 0, [200, 200, 200, 200, 200, 404, 200, 401]),
+    // Read receipts exist only in DMs and group DMs: a guild channel one sees is the wrong type.
+    route("GET", "/channels/{c}/read-receipts", "", 0, [400, 400, 400, 400, 404, 404, 400, 401]),
 ];
 
 /// Thread routes; `{t}` is a public thread of the owner's in `{c}`.
@@ -229,6 +235,39 @@ const EMOJI_ROUTES: &[Route] = &[
         [200, 200, 200, 403, 403, 404, 403, 401],
     ),
     route("DELETE", "/guilds/{g}/emojis/{e}", "", MANAGE_GUILD_EXPRESSIONS, [204, 204, 204, 403, 403, 404, 403, 401]),
+];
+
+/// Bans and the audit log. No one bans the guild's owner, the owner included.
+const MODERATION_ROUTES: &[Route] = &[
+    route(
+        "PUT",
+        "/guilds/{g}/bans/{u}",
+        r#"{"delete_message_seconds":60}"#,
+        BAN_MEMBERS,
+        [204, 204, 204, 403, 403, 404, 403, 401],
+    ),
+    route("PUT", "/guilds/{g}/bans/{banned}", "{}", BAN_MEMBERS, [204, 204, 204, 403, 403, 404, 403, 401]),
+    route("PUT", "/guilds/{g}/bans/{owner}", "{}", BAN_MEMBERS, [403, 403, 403, 403, 403, 404, 403, 401]),
+    route("GET", "/guilds/{g}/bans", "", BAN_MEMBERS, [200, 200, 200, 403, 403, 404, 403, 401]),
+    route("GET", "/guilds/{g}/bans/{banned}", "", BAN_MEMBERS, [200, 200, 200, 403, 403, 404, 403, 401]),
+    route("GET", "/guilds/{g}/bans/{u}", "", BAN_MEMBERS, [404, 404, 404, 403, 403, 404, 403, 401]),
+    route("DELETE", "/guilds/{g}/bans/{banned}", "", BAN_MEMBERS, [204, 204, 204, 403, 403, 404, 403, 401]),
+    route(
+        "POST",
+        "/guilds/{g}/bulk-ban",
+        r#"{"user_ids":["{u}","{banned}"]}"#,
+        BAN_MEMBERS | MANAGE_GUILD,
+        [200, 200, 200, 403, 403, 404, 403, 401],
+    ),
+    // BAN_MEMBERS alone is not enough for a bulk ban.
+    route(
+        "POST",
+        "/guilds/{g}/bulk-ban",
+        r#"{"user_ids":["{u}"]}"#,
+        BAN_MEMBERS,
+        [200, 200, 403, 403, 403, 404, 403, 401],
+    ),
+    route("GET", "/guilds/{g}/audit-logs", "", VIEW_AUDIT_LOG, [200, 200, 200, 403, 403, 404, 403, 401]),
 ];
 
 /// Routes that change the actors themselves (membership, the guild): each runs in a world of its own.
@@ -305,6 +344,12 @@ impl World {
         }
         if wants("{b}") && !has(targets, "{b}") {
             targets.push(("{b}", self.server.bot(owner, &self.fresh_name("bot")).await.id));
+        }
+        if wants("{banned}") && !has(targets, "{banned}") {
+            let user = self.server.user(&self.fresh_name("banned")).await;
+            let ban = owner.api.put(&format!("/guilds/{}/bans/{}", self.guild.id, user.id), json!({})).await.unwrap();
+            assert_eq!(ban.status, 204, "fresh ban: {}", ban.text);
+            targets.push(("{banned}", user.id));
         }
         let mut filled = template.replace("{g}", &self.guild.id).replace("{owner}", &owner.id);
         filled = filled.replace("{denied}", &self.denied.id);
@@ -392,6 +437,11 @@ async fn thread_routes_answer_each_kind_of_caller_as_the_table_says() {
 #[tokio::test]
 async fn emoji_routes_answer_each_kind_of_caller_as_the_table_says() {
     check(EMOJI_ROUTES).await;
+}
+
+#[tokio::test]
+async fn ban_and_audit_log_routes_answer_each_kind_of_caller_as_the_table_says() {
+    check(MODERATION_ROUTES).await;
 }
 
 #[tokio::test]

@@ -151,15 +151,27 @@ pub async fn user(
 }
 
 /// `GET /users/{user.id}/profile` — the user, their profile fields, and the guilds and
-/// friends the caller shares with them.
+/// friends the caller shares with them. For people only (as on Discord), and only about
+/// themselves, friends, people they share a guild with, and discoverable users (404 else).
 pub async fn profile(
     State(ctx): State<ServiceContext>,
     Caller(caller): Caller,
     Path(user_id): Path<Snowflake>,
 ) -> ApiResult<axum::Json<Value>> {
+    if caller.is_bot() {
+        return Err(ApiError::new(&code::BOTS_CANNOT_USE));
+    }
     let user = existing(&ctx, user_id).await?;
     let store = ctx.store.as_ref();
-    let Profile { bio, pronouns, banner, accent_color } = document_of(store, user_id).await?.profile;
+    let document = document_of(store, user_id).await?;
+    if caller.user_id != user_id && !document.settings.discoverable {
+        let pair = store.relationship_pair(caller.user_id, user_id).await?;
+        let friends = pair.mine_is(FRIEND) && !pair.blocked();
+        if !friends && store.shared_guilds(caller.user_id, user_id).await?.is_empty() {
+            return Err(ApiError::new(&code::UNKNOWN_USER));
+        }
+    }
+    let Profile { bio, pronouns, banner, accent_color } = document.profile;
     let mut mutual_guilds = Vec::new();
     let mut mutual_friends = Vec::new();
     if caller.user_id != user_id {

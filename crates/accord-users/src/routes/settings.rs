@@ -1,7 +1,7 @@
 //! `GET/PATCH /users/@me/settings`: status, custom status, locale, theme, who may DM the user
 //! and send them friend requests, read receipts and discoverability. PATCH takes any subset
 //! of the fields; USER_SETTINGS_UPDATE goes to the user's sessions. An expired custom status
-//! reads as none.
+//! reads as none. Bots have no settings.
 
 use accord_api::settings::{STATUSES, THEMES, UserSettings};
 use accord_core::time::{now_ms, parse_timestamp};
@@ -16,6 +16,7 @@ const MAX_RESTRICTED_GUILDS: usize = 200;
 
 /// `GET /users/@me/settings`
 pub async fn get(State(ctx): State<ServiceContext>, Caller(caller): Caller) -> ApiResult<axum::Json<UserSettings>> {
+    refuse_bots(&caller)?;
     let document = document_of(ctx.store.as_ref(), caller.user_id).await?;
     Ok(axum::Json(shown(document.settings)))
 }
@@ -26,6 +27,7 @@ pub async fn modify(
     Caller(caller): Caller,
     Json(changes): Json<Map<String, Value>>,
 ) -> ApiResult<axum::Json<UserSettings>> {
+    refuse_bots(&caller)?;
     let mut document = document_of(ctx.store.as_ref(), caller.user_id).await?;
     let mut merged = serde_json::to_value(&document.settings).expect("settings serialise");
     for (key, value) in changes {
@@ -39,6 +41,11 @@ pub async fn modify(
     document.settings = settings;
     save(&ctx, caller.user_id, &document).await?;
     Ok(axum::Json(shown(document.settings)))
+}
+
+/// Settings are for people (as on Discord): bots get 403 (20001).
+fn refuse_bots(caller: &accord_service::Principal) -> ApiResult<()> {
+    if caller.is_bot() { Err(ApiError::new(&accord_core::code::BOTS_CANNOT_USE)) } else { Ok(()) }
 }
 
 /// Stores the document and tells the user's sessions.

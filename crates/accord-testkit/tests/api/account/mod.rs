@@ -3,6 +3,7 @@
 //! listing and signing out sessions (and their gateway connections), TOTP two-factor login
 //! with recovery codes, and account deletion.
 
+mod authorization;
 mod deletion;
 mod email;
 mod mfa;

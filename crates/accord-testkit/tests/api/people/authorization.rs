@@ -1,6 +1,6 @@
-//! The authorization matrix of the routes of DMs, group DMs and relationships: five kinds of
-//! caller, each answer's status checked against a table, every cell reported before failing.
-//! Channels and targets are made fresh for every cell.
+//! The authorization matrix of the routes of DMs, group DMs (read receipts included) and
+//! relationships: five kinds of caller, each answer's status checked against a table, every
+//! cell reported before failing. Channels and targets are made fresh for every cell.
 
 use accord_client::Client;
 use accord_testkit::{TestServer, TestUser};
@@ -33,6 +33,8 @@ const ROUTES: &[(&str, &str, &str, [u16; 5])] = &[
     ("PUT", "/channels/{dm}/messages/{m}/reactions/%F0%9F%91%8D/@me", "{}", [204, 204, 404, 404, 401]),
     ("POST", "/channels/{dm}/typing", "{}", [204, 204, 404, 404, 401]),
     ("GET", "/channels/{dm}/messages/search?content=x", "", [200, 200, 404, 404, 401]),
+    ("GET", "/channels/{dm}/read-receipts", "", [200, 200, 404, 404, 401]),
+    ("GET", "/channels/{group}/read-receipts", "", [200, 200, 404, 404, 401]),
     ("POST", "/channels/{dm}/invites", "{}", [400, 400, 404, 404, 401]),
     ("POST", "/users/@me/channels", r#"{"recipient_id":"{owner}"}"#, [403, 200, 200, 200, 401]),
     ("GET", "/users/@me/channels", "", [200, 200, 200, 200, 401]),

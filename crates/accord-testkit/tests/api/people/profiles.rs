@@ -11,7 +11,9 @@ use super::befriend;
 async fn profile_fields_are_set_read_and_announced() {
     let server = TestServer::spawn().await;
     let alice = server.user("alice").await;
-    let bob = server.user("bob").await;
+    let guild = server.guild(&alice).await;
+    let bob = server.member(&guild, "bob").await;
+    let stranger = server.user("stranger").await;
     let mut events = server.events().await;
 
     let body = json!({
@@ -33,6 +35,13 @@ async fn profile_fields_are_set_read_and_announced() {
     assert_eq!(file.status(), 200);
     let profile = bob.api.get(&format!("/users/{}/profile", alice.id)).await.unwrap();
     assert_eq!(profile.body["user_profile"]["pronouns"], "she/her");
+    let hidden = stranger.api.get(&format!("/users/{}/profile", alice.id)).await.unwrap();
+    assert_error(&hidden, 404, 10013);
+    assert_eq!(
+        stranger.api.get(&format!("/users/{}", alice.id)).await.unwrap().status,
+        200,
+        "the user object is public"
+    );
 }
 
 #[tokio::test]

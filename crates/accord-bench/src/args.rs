@@ -28,7 +28,9 @@ pub enum Scenario {
 #[group(required = true, multiple = false)]
 pub struct TargetArgs {
     /// A running server, e.g. `http://127.0.0.1:8080`. It must allow N+1 registrations
-    /// (`edge.auth_attempts_per_minute`) and should use a low Argon2 cost.
+    /// (`edge.auth_attempts_per_minute`) and the run's requests and messages
+    /// (`edge.api_requests_per_minute`, `edge.messages_per_10_seconds`), and should use a low
+    /// Argon2 cost.
     #[arg(long)]
     pub url: Option<String>,
     /// Start Accord in this process on 127.0.0.1:0 with a temporary data directory, a low

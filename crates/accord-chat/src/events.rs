@@ -13,7 +13,11 @@ use serde_json::{Value, json};
 
 /// Who may see events about the channel of `access`.
 pub async fn audience(ctx: &ServiceContext, access: &ChannelAccess) -> StoreResult<Audience> {
-    Audience::of(ctx.store.as_ref(), &access.channel).await
+    match &access.private {
+        // The recipients are already loaded.
+        Some(private) => Ok(Audience::private(&private.recipients)),
+        None => Audience::of(ctx.store.as_ref(), &access.channel).await,
+    }
 }
 
 /// MESSAGE_CREATE or MESSAGE_UPDATE: the message with `guild_id` and the author's `member`.

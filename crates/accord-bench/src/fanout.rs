@@ -23,7 +23,7 @@ pub use crate::clock::SendClock;
 pub use receive::{SessionOutcome, message_index};
 
 use crate::args::FanoutArgs;
-use crate::setup::{Account, by, guild_with_invite, identify, members, register};
+use crate::setup::{by, crowd, identify};
 use crate::stats::FanoutReport;
 use crate::target::Target;
 
@@ -50,15 +50,8 @@ async fn run_against(
     let tag = crate::setup::run_tag();
 
     let setup_start = Instant::now();
-    let sender = by(deadline, "registering the sender", register(&anonymous, format!("f{tag}_sender"))).await??;
-    let sender_api = anonymous.authorized(format!("Bearer {}", sender.token));
-    let (channel, invite) = by(deadline, "creating the guild", guild_with_invite(&sender_api, "Fanout")).await??;
-    let accounts: Vec<Account> = by(
-        deadline,
-        "registering and joining",
-        members(&anonymous, &invite, &format!("f{tag}"), sessions, concurrency),
-    )
-    .await??;
+    let crowd = crowd(&anonymous, &format!("f{tag}"), "Fanout", sessions, concurrency, deadline).await?;
+    let (sender_api, channel, accounts) = (crowd.lead_api, crowd.channel, crowd.members);
     let setup = setup_start.elapsed();
 
     let rss_before_kib = target.rss_kib();

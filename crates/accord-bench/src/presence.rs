@@ -30,7 +30,7 @@ pub use watcher::{Update, WatcherOutcome};
 
 use crate::args::PresenceArgs;
 use crate::clock::SendClock;
-use crate::setup::{by, guild_with_invite, identify, members, register};
+use crate::setup::{by, crowd, identify};
 use crate::target::Target;
 
 /// GUILDS: the actor needs no events.
@@ -85,15 +85,8 @@ async fn run_against(
     let tag = crate::setup::run_tag();
 
     let setup_start = Instant::now();
-    let actor = by(deadline, "registering the actor", register(&anonymous, format!("p{tag}_actor"))).await??;
-    let actor_api = anonymous.authorized(format!("Bearer {}", actor.token));
-    let (_, invite) = by(deadline, "creating the guild", guild_with_invite(&actor_api, "Presence")).await??;
-    let accounts = by(
-        deadline,
-        "registering and joining",
-        members(&anonymous, &invite, &format!("p{tag}"), watchers, concurrency),
-    )
-    .await??;
+    let crowd = crowd(&anonymous, &format!("p{tag}"), "Presence", watchers, concurrency, deadline).await?;
+    let (actor, accounts) = (crowd.lead, crowd.members);
     let setup = setup_start.elapsed();
 
     // The actor first, and its coming online published (a window later) before any watcher

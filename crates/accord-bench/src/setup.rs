@@ -95,6 +95,34 @@ pub async fn members(
         .await
 }
 
+/// A guild made by a lead user, with members who joined it.
+pub struct Crowd {
+    pub lead: Account,
+    /// The lead's REST client.
+    pub lead_api: Client,
+    /// The guild's text channel.
+    pub channel: String,
+    pub members: Vec<Account>,
+}
+
+/// Registers `{prefix}_lead`, who creates a guild named `name`, and `count` members
+/// (`{prefix}_{i}`, `concurrency` at a time) who join it; every step by `deadline`.
+pub async fn crowd(
+    anonymous: &Client,
+    prefix: &str,
+    name: &str,
+    count: usize,
+    concurrency: usize,
+    deadline: tokio::time::Instant,
+) -> anyhow::Result<Crowd> {
+    let lead = by(deadline, "registering the lead user", register(anonymous, format!("{prefix}_lead"))).await??;
+    let lead_api = anonymous.authorized(format!("Bearer {}", lead.token));
+    let (channel, invite) = by(deadline, "creating the guild", guild_with_invite(&lead_api, name)).await??;
+    let joining = members(anonymous, &invite, prefix, count, concurrency);
+    let members = by(deadline, "registering and joining", joining).await??;
+    Ok(Crowd { lead, lead_api, channel, members })
+}
+
 /// Connects, identifies with `intents` (and `presence`, an op 3 `d`, when given), and reads up
 /// to the guild's GUILD_CREATE.
 pub async fn identify(url: &str, token: &str, intents: u64, presence: Option<&Value>) -> anyhow::Result<Identified> {

@@ -131,8 +131,11 @@ impl Connection {
             bot,
             initial: identify.presence.as_ref().and_then(to_presence),
         };
+        // READY goes out first: the presence's settings read and shared-state write are not
+        // the client's to wait for.
+        let flushed = self.flush().await;
         self.gw.presence.session_started(joining).await;
-        self.flush().await
+        flushed
     }
 
     pub(super) async fn resume(&mut self, d: Value) -> Result<(), Exit> {

@@ -4,8 +4,9 @@
 scripts/check-deploy runs it after the schema validators. It reads the Dockerfile, the
 compose file and the Kubernetes manifests and checks that they agree with each other and with
 DESIGN.md's service list: every Accord service is its own compose container and its own
-Deployment with readiness (/ready) and liveness (/health) probes, chat and gateway have
-HorizontalPodAutoscalers, the image runs as a non-root user, and so on. It prints every
+Deployment (or StatefulSet) with readiness (/ready) and liveness (/health) probes, chat and
+gateway have HorizontalPodAutoscalers, voice nodes publish the ports clients reach them at
+directly, the image runs as a non-root user, and so on. It prints every
 problem it finds and exits 1 if there was any.
 
 Usage: deploy/check.py [ROOT]   (ROOT defaults to the repository holding this file)
@@ -18,10 +19,14 @@ from pathlib import Path
 import yaml
 
 # DESIGN.md's services that run as their own process in a cluster.
-SERVICES = ("edge", "auth", "users", "guilds", "chat", "media", "presence", "gateway")
+SERVICES = ("edge", "auth", "users", "guilds", "chat", "media", "presence", "voice", "gateway")
 AUTOSCALED = ("chat", "gateway")
 INFRASTRUCTURE = ("postgres", "nats", "redis", "minio")
 PORT = 8080
+# Services whose own ports clients reach (not only through the edge).
+PUBLISHED = ("edge", "voice")
+# The Kubernetes NodePort range (the API server's default --service-node-port-range).
+NODE_PORTS = range(30000, 32768)
 # Kubernetes manifests that kustomization.yaml must not apply (templates).
 TEMPLATES = ("secret.example.yaml",)
 
@@ -142,6 +147,12 @@ def check_compose(root):
     replicas = ((services.get("gateway") or {}).get("deploy") or {}).get("replicas", 1)
     if replicas < 2:
         problem(where, "gateway should run at least 2 replicas (deploy.replicas)")
+    edge_depends = (services.get("edge") or {}).get("depends_on") or {}
+    for name in SERVICES:
+        if name != "edge" and (edge_depends.get(name) or {}).get("condition") != "service_healthy":
+            problem(where, f"the edge must wait for {name} (depends_on with condition service_healthy)")
+    if "voice" in services:
+        check_compose_voice(f"{where}: service voice", services["voice"])
 
 
 def check_compose_service(at, name, service, secrets):
@@ -175,8 +186,57 @@ def check_compose_service(at, name, service, secrets):
     if name == "edge":
         if not any(str(p).endswith(f":{PORT}") for p in published):
             problem(at, f"the edge must publish port {PORT}")
-    elif published:
-        problem(at, "only the edge publishes ports")
+    elif published and name not in PUBLISHED:
+        problem(at, f"only {', '.join(PUBLISHED)} publish ports")
+
+
+def interpolate(value):
+    """A compose value as it reads with no variables set: `${NAME:-default}` (or `-default`)
+    becomes its default, `${NAME}` nothing."""
+    return re.sub(r"\$\{(\w+)(?::?-([^}]*))?\}", lambda m: m.group(2) or "", str(value))
+
+
+def published_ports(service):
+    """(host port, container port, protocol) of each published port, variables at their
+    defaults; short syntax (`[ip:]host:container[/protocol]`) or long syntax."""
+    out = []
+    for entry in service.get("ports") or []:
+        if isinstance(entry, dict):
+            out.append((interpolate(entry.get("published", "")), interpolate(entry.get("target", "")),
+                        entry.get("protocol", "tcp")))
+            continue
+        text, _, protocol = interpolate(entry).partition("/")
+        parts = text.rsplit(":", 2)
+        host, container = (parts[-2], parts[-1]) if len(parts) >= 2 else ("", parts[0])
+        out.append((host, container, protocol or "tcp"))
+    return out
+
+
+def split_host_port(address):
+    host, _, port = address.rpartition(":")
+    return host.strip("[]"), port
+
+
+def check_compose_voice(at, service):
+    """The voice node: clients open its /voice/ws and send media to its UDP port directly, so
+    both are published, and what it announces (public IP, endpoint) matches what is published."""
+    env = {k: interpolate(v) for k, v in (service.get("environment") or {}).items()}
+    ports = published_ports(service)
+    if ((service.get("deploy") or {}).get("replicas", 1)) != 1:
+        problem(at, "run one replica: each voice node needs published ports of its own")
+    udp_host, udp_port = split_host_port(env.get("ACCORD_VOICE_UDP", ""))
+    if udp_host not in ("0.0.0.0", "::") or not udp_port.isdigit():
+        problem(at, "ACCORD_VOICE_UDP must bind every address (0.0.0.0:<port>) to receive published traffic")
+    elif (udp_port, udp_port, "udp") not in ports:
+        problem(at, f"must publish UDP {udp_port} as the same port on the host (the SFU announces the port it binds)")
+    if not env.get("ACCORD_VOICE_PUBLIC_IP"):
+        problem(at, "sets no ACCORD_VOICE_PUBLIC_IP (the address announced to clients for media)")
+    ws = [host for host, container, protocol in ports if container == str(PORT) and protocol == "tcp"]
+    if not ws:
+        problem(at, f"must publish port {PORT} (clients open /voice/ws there directly)")
+    endpoint_host, endpoint_port = split_host_port(env.get("ACCORD_VOICE_ENDPOINT", ""))
+    if not endpoint_host or endpoint_port not in ws:
+        problem(at, f"ACCORD_VOICE_ENDPOINT must be host:port with the host port published for {PORT}")
 
 
 def check_compose_secret(at, env, service, secrets):
@@ -250,19 +310,22 @@ def check_kubernetes(root):
     images = {i["name"] for i in kustomization.get("images", [])}
 
     for name in SERVICES:
-        entry = objects.get(("Deployment", f"accord-{name}"))
-        if entry is None:
-            problem("deploy/kubernetes", f"no Deployment accord-{name} for the {name} service")
+        kind = next((k for k in ("Deployment", "StatefulSet") if (k, f"accord-{name}") in objects), None)
+        if kind is None:
+            problem("deploy/kubernetes", f"no Deployment (or StatefulSet) accord-{name} for the {name} service")
             continue
+        entry = objects[(kind, f"accord-{name}")]
         check_deployment(name, entry[0], entry[1], config, secret, images)
         check_service(name, objects, entry[1])
     for name in AUTOSCALED:
         check_hpa(name, objects)
     check_ingress(objects)
+    check_voice(objects)
+    check_node_ports(objects)
 
 
 def check_deployment(name, file, deployment, config, secret, images):
-    at = f"deploy/kubernetes/{file}: Deployment accord-{name}"
+    at = f"deploy/kubernetes/{file}: {deployment['kind']} accord-{name}"
     spec = deployment["spec"]
     pod = spec["template"]["spec"]
     labels = spec["template"]["metadata"].get("labels", {})
@@ -274,6 +337,11 @@ def check_deployment(name, file, deployment, config, secret, images):
         problem(at, "set enableServiceLinks: false (service links add *_SERVICE_* env)")
     if not (pod.get("securityContext") or {}).get("runAsNonRoot"):
         problem(at, "the pod must set runAsNonRoot")
+    # The namespace enforces the "restricted" Pod Security Standard, which rejects these.
+    if pod.get("hostNetwork") or pod.get("hostPID") or pod.get("hostIPC"):
+        problem(at, "hostNetwork/hostPID/hostIPC are forbidden by the restricted Pod Security Standard")
+    if any(p.get("hostPort") for c in pod["containers"] for p in c.get("ports", [])):
+        problem(at, "hostPort is forbidden by the restricted Pod Security Standard")
     containers = [c for c in pod["containers"] if c["image"].split(":")[0] in images]
     if len(containers) != 1:
         problem(at, "expected one container running the kustomization's accord image")
@@ -346,6 +414,84 @@ def check_service(name, objects, deployment):
     labels = deployment["spec"]["template"]["metadata"].get("labels", {})
     if not selects(entry[1]["spec"].get("selector"), labels):
         problem(f"deploy/kubernetes/{entry[0]}", f"Service accord-{name} does not select its pods")
+    if deployment["kind"] == "StatefulSet":
+        if deployment["spec"].get("serviceName") != f"accord-{name}":
+            problem(f"deploy/kubernetes/{entry[0]}", f"StatefulSet accord-{name} must name Service accord-{name}")
+        elif entry[1]["spec"].get("clusterIP") != "None":
+            problem(f"deploy/kubernetes/{entry[0]}", f"Service accord-{name} governs a StatefulSet: make it headless")
+
+
+def check_voice(objects):
+    """Voice nodes are reached directly: pod N of the StatefulSet binds UDP VOICE_UDP_BASE+N
+    and announces it, and Service accord-voice-N exposes that port as the same node port and
+    /voice/ws as node port VOICE_WS_BASE+N."""
+    entry = objects.get(("StatefulSet", "accord-voice"))
+    if entry is None:
+        problem("deploy/kubernetes", "voice runs as StatefulSet accord-voice (its pods' ports follow their ordinals)")
+        return
+    file, statefulset = entry
+    at = f"deploy/kubernetes/{file}: StatefulSet accord-voice"
+    container = statefulset["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e for e in container.get("env", [])}
+    field = lambda n: (((env.get(n) or {}).get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath")
+    if field("POD_NAME") != "metadata.name" or field("HOST_IP") != "status.hostIP":
+        problem(at, "needs POD_NAME from metadata.name and HOST_IP from status.hostIP")
+    script = " ".join(container.get("command", []) + container.get("args", []))
+    for variable in ("ACCORD_VOICE_UDP", "ACCORD_VOICE_PUBLIC_IP", "ACCORD_VOICE_ENDPOINT"):
+        if f"export {variable}=" not in script:
+            problem(at, f"the start script must export {variable}")
+    if "exec accord serve" not in script:
+        problem(at, "the start script must end in `exec accord serve`")
+    bases = {n: str((env.get(n) or {}).get("value", "")) for n in ("VOICE_UDP_BASE", "VOICE_WS_BASE")}
+    if not all(v.isdigit() for v in bases.values()):
+        problem(at, "VOICE_UDP_BASE and VOICE_WS_BASE must be port numbers")
+        return
+    udp_base, ws_base = int(bases["VOICE_UDP_BASE"]), int(bases["VOICE_WS_BASE"])
+    replicas = statefulset["spec"].get("replicas", 1)
+    labels = statefulset["spec"]["template"]["metadata"].get("labels", {})
+    per_pod = {n for k, n in objects if k == "Service" and re.fullmatch(r"accord-voice-\d+", n)}
+    for n in range(replicas):
+        name = f"accord-voice-{n}"
+        per_pod.discard(name)
+        if ("Service", name) not in objects:
+            problem(at, f"replica {n} has no Service {name} (clients reach each node directly)")
+            continue
+        service_file, service = objects[("Service", name)]
+        where = f"deploy/kubernetes/{service_file}: Service {name}"
+        spec = service["spec"]
+        selector = dict(spec.get("selector") or {})
+        if selector.pop("statefulset.kubernetes.io/pod-name", None) != name or not selects(selector, labels):
+            problem(where, f"must select the one pod {name}")
+        if spec.get("type") not in ("NodePort", "LoadBalancer"):
+            problem(where, "must be a NodePort or LoadBalancer Service")
+        ports = spec.get("ports", [])
+        udp = [p for p in ports if p.get("protocol") == "UDP"]
+        if not any(p["port"] == p.get("targetPort") == p.get("nodePort") == udp_base + n for p in udp):
+            problem(where, f"must expose UDP {udp_base + n}, the port pod {n} binds and announces, "
+                           "as port, targetPort and nodePort")
+        tcp = [p for p in ports if p.get("protocol", "TCP") == "TCP"]
+        if not any(p.get("targetPort") in ("http", PORT) and p.get("nodePort") == ws_base + n for p in tcp):
+            problem(where, f"must expose the pod's http port as nodePort {ws_base + n} (its /voice/ws endpoint)")
+    for name in sorted(per_pod):
+        problem("deploy/kubernetes", f"Service {name} selects no pod: StatefulSet accord-voice has {replicas} replicas")
+
+
+def check_node_ports(objects):
+    """Node ports are allocated cluster-wide whatever the protocol (one Service may use a number
+    for both TCP and UDP), and must lie in the NodePort range."""
+    owner = {}
+    for (kind, name), (file, doc) in objects.items():
+        if kind != "Service":
+            continue
+        at = f"deploy/kubernetes/{file}: Service {name}"
+        for port in doc["spec"].get("ports", []):
+            number = port.get("nodePort")
+            if number is None:
+                continue
+            if number not in NODE_PORTS:
+                problem(at, f"nodePort {number} is outside {NODE_PORTS.start}-{NODE_PORTS.stop - 1}")
+            if owner.setdefault(number, name) != name:
+                problem(at, f"nodePort {number} is Service {owner[number]}'s too")
 
 
 def check_hpa(name, objects):

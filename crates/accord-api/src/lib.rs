@@ -2,7 +2,7 @@
 //! libraries (twilight, serenity, discord.py, discord.js) require them, and the error body.
 //!
 //! Parts: [`user`], [`guild`] (guilds, roles, members), [`channel`], [`message`], [`invite`],
-//! [`application`], [`settings`] (user settings and profile fields), [`error`].
+//! [`application`], [`settings`] (user settings and profile fields), [`voice`], [`error`].
 
 pub mod application;
 pub mod channel;
@@ -12,6 +12,7 @@ pub mod invite;
 pub mod message;
 pub mod settings;
 pub mod user;
+pub mod voice;
 
 /// A JSON `null` that is always present (Discord requires the key with a null value).
 pub type Null = Option<()>;

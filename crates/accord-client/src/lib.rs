@@ -3,6 +3,7 @@
 //! JSON body, so callers can assert on errors as well as successes.
 
 pub mod gateway;
+pub mod voice;
 
 use reqwest::Method;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap};

@@ -66,10 +66,12 @@ codes! {
     MAX_CHANNELS = 30013, 400, "max_channels", "Maximum number of guild channels reached (500)";
     MAX_REACTIONS = 30010, 400, "max_reactions", "Maximum number of reactions reached (20)";
     MAX_EMOJIS = 30008, 400, "max_emojis", "Maximum number of emojis reached";
+    VOICE_CHANNEL_FULL = 30060, 400, "voice_channel_full", "Maximum number of users in this voice channel reached";
     MAX_INVITES = 30016, 400, "max_invites", "Maximum number of invites reached (1000)";
     UNAUTHORIZED = 40001, 401, "unauthorized", "401: Unauthorized";
     INVALID_CREDENTIALS = 40001, 401, "invalid_credentials", "Login or password is invalid.";
     INVALID_REFRESH_TOKEN = 40001, 401, "invalid_refresh_token", "Invalid or expired refresh token.";
+    TARGET_NOT_IN_VOICE = 40032, 400, "target_not_in_voice", "Target user is not connected to voice.";
     BANNED = 40007, 403, "banned", "The user is banned from this guild.";
     PAYLOAD_TOO_LARGE = 40005, 413, "payload_too_large", "Request entity too large";
     MISSING_ACCESS = 50001, 403, "missing_access", "Missing Access";

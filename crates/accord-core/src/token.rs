@@ -178,6 +178,30 @@ impl TokenKeys {
         id.parse().map_err(|_| TokenError::Malformed)
     }
 
+    /// A short-lived signed grant for `purpose` (voice connections): `base64(payload).hmac`.
+    /// The payload carries its own expiry; the purpose keeps a grant of one kind from passing
+    /// as another.
+    pub fn sign_grant(&self, purpose: &str, payload: &[u8]) -> String {
+        let mac = self.mac(&[b"grant:", purpose.as_bytes(), b":", payload]);
+        format!("{}.{}", B64.encode(payload), B64.encode(mac))
+    }
+
+    /// The payload of a grant signed for `purpose`; the caller checks its expiry.
+    pub fn verify_grant(&self, purpose: &str, grant: &str) -> Result<Vec<u8>, TokenError> {
+        if grant.len() > 2048 {
+            return Err(TokenError::Malformed);
+        }
+        let (payload, mac) = grant.split_once('.').ok_or(TokenError::Malformed)?;
+        let payload = B64.decode(payload).map_err(|_| TokenError::Malformed)?;
+        let mac = B64.decode(mac).map_err(|_| TokenError::Malformed)?;
+        let mut check = self.hmac();
+        for part in [b"grant:".as_slice(), purpose.as_bytes(), b":", &payload] {
+            check.update(part);
+        }
+        check.verify_slice(&mac).map_err(|_| TokenError::Invalid)?;
+        Ok(payload)
+    }
+
     fn hmac(&self) -> Hmac<Sha256> {
         Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length")
     }

@@ -17,11 +17,12 @@ pub enum Service {
     Chat,
     Media,
     Presence,
+    Voice,
     Gateway,
 }
 
 impl Service {
-    pub const ALL: [Service; 8] = [
+    pub const ALL: [Service; 9] = [
         Service::Edge,
         Service::Auth,
         Service::Users,
@@ -29,6 +30,7 @@ impl Service {
         Service::Chat,
         Service::Media,
         Service::Presence,
+        Service::Voice,
         Service::Gateway,
     ];
 
@@ -41,6 +43,7 @@ impl Service {
             Service::Chat => "chat",
             Service::Media => "media",
             Service::Presence => "presence",
+            Service::Voice => "voice",
             Service::Gateway => "gateway",
         }
     }
@@ -77,6 +80,9 @@ pub fn service_of(path: &str) -> Option<Service> {
         if MEDIA_ROOTS.iter().any(|root| path.starts_with(root)) {
             return Some(Service::Media);
         }
+        if path == "/voice/ws" {
+            return Some(Service::Voice);
+        }
         return (path == "/" || path == "/gateway" || path.starts_with("/gateway/")).then_some(Service::Gateway);
     };
     let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
@@ -94,6 +100,7 @@ pub fn service_of(path: &str) -> Option<Service> {
         }
         "invites" => Some(Service::Guilds),
         "presence" => Some(Service::Presence),
+        "voice" => Some(Service::Voice),
         "gateway" => Some(Service::Gateway),
         "channels" => {
             // Messages, pins, typing, threads and thread members are chat's; the channel
@@ -129,6 +136,9 @@ mod tests {
             ("/api/v10/channels/1/read-receipts", Service::Chat),
             ("/api/v10/presence/update", Service::Presence),
             ("/api/v10/presence/guild/1", Service::Presence),
+            ("/api/v10/voice/join", Service::Voice),
+            ("/api/v10/voice/ice-servers", Service::Voice),
+            ("/voice/ws", Service::Voice),
             ("/api/v10/users/@me/settings", Service::Users),
             ("/api/v10/users/1/profile", Service::Users),
             ("/api/v10/guilds", Service::Guilds),

@@ -17,7 +17,7 @@ use crate::compress::Compression;
 use crate::metrics::GatewayMetrics;
 use crate::protocol::{self, ClientFrame, Close, PresenceUpdate, op};
 use crate::session::Session;
-use crate::{Gateway, members};
+use crate::{Gateway, members, voice};
 use accord_service::presence::{MAX_ACTIVITIES, STATUSES};
 
 /// What the client asked for in the URL.
@@ -138,6 +138,7 @@ impl Connection {
                     // Others see the user without this session at once, not at the hub's next sweep.
                     let identity = &session.identity;
                     self.gw.presence.session_ended(identity.user_id, &identity.session_id).await;
+                    self.gw.voice.session_ended(&self.gw.ctx, identity.user_id, &identity.session_id).await;
                 }
             }
             Exit::Gone => {
@@ -237,8 +238,15 @@ impl Connection {
                 self.gw.hub.push_local(session, frames).await;
                 self.flush().await
             }
-            // Voice arrives with the voice issue; until then a voice state update is accepted and ignored.
-            (op::VOICE_STATE_UPDATE, Phase::Active { .. }) => Ok(()),
+            (op::VOICE_STATE_UPDATE, Phase::Active { session, .. }) => {
+                let session = session.clone();
+                let frames =
+                    voice::update(&self.gw.ctx, &self.gw.voice, &session, frame.d).await.map_err(Exit::Close)?;
+                if !frames.is_empty() {
+                    self.gw.hub.push_local(session, frames).await;
+                }
+                self.flush().await
+            }
             _ => Err(Exit::Close(Close::UnknownOpcode)),
         }
     }

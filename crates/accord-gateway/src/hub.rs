@@ -28,6 +28,7 @@ use crate::metrics::GatewayMetrics;
 use crate::presence::PresenceBook;
 use crate::protocol::Close;
 use crate::session::{Limits, ResumeError, Session};
+use crate::voice::VoiceHolds;
 
 /// Requests from connections.
 pub enum Command {
@@ -98,6 +99,7 @@ struct GuildEntry {
 pub struct Hub {
     ctx: ServiceContext,
     presence: PresenceBook,
+    voice: VoiceHolds,
     metrics: Arc<GatewayMetrics>,
     resume_window_secs: u64,
     /// The node's one subscription, following the topics of its sessions.
@@ -113,6 +115,7 @@ impl Hub {
     pub async fn spawn(
         ctx: ServiceContext,
         presence: PresenceBook,
+        voice: VoiceHolds,
         metrics: Arc<GatewayMetrics>,
         resume_window_secs: u64,
     ) -> Result<HubHandle, accord_bus::BusError> {
@@ -122,6 +125,7 @@ impl Hub {
             checkpoints: Checkpoints::new(ctx.bus.clone()),
             ctx,
             presence,
+            voice,
             metrics,
             resume_window_secs,
             events,

@@ -10,7 +10,7 @@
 //! needs to take a session over); [`connection`] (one WebSocket);
 //! [`ready`] (READY and the GUILD_CREATE snapshots) with [`read_state`]; [`presence`]; [`members`] (op 8);
 //! [`views`] (serialise once per event and view); [`compress`] (zlib-stream, zstd-stream);
-//! [`metrics`]; [`routes`] (`/gateway`, `/gateway/bot`).
+//! [`metrics`]; [`routes`] (`/gateway`, `/gateway/bot`); [`voice`] (opcode 4).
 
 pub mod checkpoint;
 pub mod compress;
@@ -28,6 +28,7 @@ pub mod ready;
 pub mod routes;
 pub mod session;
 pub mod views;
+pub mod voice;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +47,7 @@ pub struct Gateway {
     pub(crate) config: Arc<GatewayConfig>,
     pub(crate) hub: hub::HubHandle,
     pub(crate) presence: presence::PresenceBook,
+    pub(crate) voice: voice::VoiceHolds,
     pub metrics: Arc<GatewayMetrics>,
     /// This process's boot id, the prefix of every session id it makes.
     pub(crate) boot: Arc<str>,
@@ -60,10 +62,23 @@ impl Gateway {
     pub async fn start(ctx: ServiceContext, config: GatewayConfig) -> Result<Self, accord_bus::BusError> {
         let metrics = Arc::new(GatewayMetrics::default());
         let presence = presence::PresenceBook::start(ctx.clone(), Duration::from_secs(config.idle_after_secs));
-        let hub = hub::Hub::spawn(ctx.clone(), presence.clone(), metrics.clone(), config.resume_window_secs).await?;
+        let voice = voice::VoiceHolds::start(ctx.clone());
+        let hub =
+            hub::Hub::spawn(ctx.clone(), presence.clone(), voice.clone(), metrics.clone(), config.resume_window_secs)
+                .await?;
         let (closer, closing) = watch::channel(false);
         let boot: Arc<str> = Arc::from(format!("{:08x}", rand::random::<u32>()));
-        Ok(Self { ctx, config: Arc::new(config), hub, presence, metrics, boot, closing, closer: Arc::new(closer) })
+        Ok(Self {
+            ctx,
+            config: Arc::new(config),
+            hub,
+            presence,
+            voice,
+            metrics,
+            boot,
+            closing,
+            closer: Arc::new(closer),
+        })
     }
 
     /// `GET /gateway` and `GET /gateway/bot`, relative to the API root.

@@ -61,6 +61,7 @@ pub async fn remove_offline(ctx: &ServiceContext, now: u64) -> StoreResult<usize
         let events = [events::member_remove(ctx, guild_id, &user), events::guild_delete(ctx, guild_id, vec![user_id])];
         if ctx.store.remove_member(guild_id, user_id, &events).await? {
             ctx.events_committed();
+            accord_service::voice::state::left_guild(ctx, guild_id, user_id).await;
             removed += 1;
         }
     }

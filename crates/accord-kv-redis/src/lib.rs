@@ -1,5 +1,5 @@
 //! Redis backend of Accord's shared state (cluster mode): every process of a deployment that
-//! points at one Redis shares its rate limits, presence and cache.
+//! points at one Redis shares its rate limits, presence, cache, registry and voice states.
 //!
 //! [`RedisKv`] holds a redis-rs `ConnectionManager` (one multiplexed connection, remade after
 //! failures) with short connection and response timeouts, and bounds every call with a
@@ -8,7 +8,7 @@
 //! Multi-step operations are Lua scripts, so each is atomic.
 //!
 //! Parts: [`scripts`] (the Lua), [`error`] (what counts as unavailable), [`breaker`], one
-//! module per area ([`rate_limit`], [`presence`], [`cache`]).
+//! module per area ([`rate_limit`], [`presence`], [`cache`], [`registry`], [`voice`]).
 
 pub mod breaker;
 pub mod cache;
@@ -17,6 +17,7 @@ pub mod presence;
 pub mod rate_limit;
 pub mod registry;
 pub mod scripts;
+pub mod voice;
 
 use std::fmt::Display;
 use std::future::Future;

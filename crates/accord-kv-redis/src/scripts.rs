@@ -124,3 +124,197 @@ return out
 "
     ))
 });
+
+/// Voice helpers over a scope's states (a hash of user -> `expiry_ms|channel|value`), a user's
+/// scopes (a sorted set of scope -> expiry ms) and the expiries of all states (a sorted set of
+/// `scope:user` -> expiry ms), always written together. `parse(s)` splits a stored state;
+/// `live(states, user)` gives the channel and value of the user's live state; `store` and
+/// `drop` write or delete one state in all three; each key lives until [`VOICE_KEPT_MS`] past
+/// the latest expiry written to it.
+fn voice_helpers() -> String {
+    format!(
+        r"
+local function parse(s)
+  local expires, channel, value = string.match(s, '^(%d+)|(%d+)|(.*)$')
+  return tonumber(expires), channel, value
+end
+local function live(states, user)
+  local s = redis.call('HGET', states, user)
+  if not s then return nil end
+  local expires, channel, value = parse(s)
+  if expires <= now then return nil end
+  return channel, value
+end
+local function keep(key, expires)
+  local at = expires + {VOICE_KEPT_MS}
+  if redis.call('PEXPIRETIME', key) < at then redis.call('PEXPIREAT', key, ms(at)) end
+end
+local function store(states, scopes, expiries, scope, user, expires, channel, value)
+  redis.call('HSET', states, user, ms(expires) .. '|' .. channel .. '|' .. value)
+  redis.call('ZADD', scopes, ms(expires), scope)
+  redis.call('ZADD', expiries, ms(expires), scope .. ':' .. user)
+  keep(states, expires)
+  keep(scopes, expires)
+  keep(expiries, expires)
+end
+local function drop(states, scopes, expiries, scope, user)
+  redis.call('HDEL', states, user)
+  redis.call('ZREM', scopes, scope)
+  redis.call('ZREM', expiries, scope .. ':' .. user)
+end
+"
+    )
+}
+
+/// How long past its expiry an uncollected voice state is kept, in ms: when no process
+/// collects expired states for that long (no voice service runs), Redis drops them unannounced.
+pub const VOICE_KEPT_MS: u64 = 10 * 60 * 1000;
+
+/// Stores a user's voice state. KEYS: the scope's states, the user's scopes, all expiries.
+/// ARGV: scope, user, channel, value, limit (-1 for none), ttl ms. Returns `{'full'}`, or
+/// `{'stored'}` followed by the previous live value if there was one.
+pub static VOICE_PUT: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}{helpers}
+local scope, user, channel = ARGV[1], ARGV[2], ARGV[3]
+local limit = tonumber(ARGV[5])
+local current, previous = live(KEYS[1], user)
+if limit >= 0 and current ~= channel then
+  local taken = 0
+  for _, s in ipairs(redis.call('HVALS', KEYS[1])) do
+    local expires, c = parse(s)
+    if expires > now and c == channel then taken = taken + 1 end
+  end
+  if taken >= limit then return {{'full'}} end
+end
+store(KEYS[1], KEYS[2], KEYS[3], scope, user, now + tonumber(ARGV[6]), channel, ARGV[4])
+if previous then return {{'stored', previous}} end
+return {{'stored'}}
+",
+        helpers = voice_helpers()
+    ))
+});
+
+/// Replaces a user's live voice state holding an expected value. KEYS: as [`VOICE_PUT`].
+/// ARGV: scope, user, expected, channel, value, ttl ms. Returns 1 when replaced, else 0.
+pub static VOICE_SWAP: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}{helpers}
+local _, current = live(KEYS[1], ARGV[2])
+if current ~= ARGV[3] then return 0 end
+store(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], now + tonumber(ARGV[6]), ARGV[4], ARGV[5])
+return 1
+",
+        helpers = voice_helpers()
+    ))
+});
+
+/// Removes a user's live voice state. KEYS: as [`VOICE_PUT`]. ARGV: scope, user, and the
+/// expected value if any. Returns the removed value, or nil.
+pub static VOICE_REMOVE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}{helpers}
+local _, current = live(KEYS[1], ARGV[2])
+if not current or (#ARGV > 2 and current ~= ARGV[3]) then return false end
+drop(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])
+return current
+",
+        helpers = voice_helpers()
+    ))
+});
+
+/// Renews live voice states. KEYS: all expiries, then each state's scope states and user
+/// scopes, in pairs. ARGV: ttl ms, then each state's scope and user, in pairs.
+pub static VOICE_RENEW: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}{helpers}
+local expires = now + tonumber(ARGV[1])
+for i = 1, (#KEYS - 1) / 2 do
+  local states, scopes, user = KEYS[2 * i], KEYS[2 * i + 1], ARGV[2 * i + 1]
+  local channel, value = live(states, user)
+  if channel then store(states, scopes, KEYS[1], ARGV[2 * i], user, expires, channel, value) end
+end
+return 1
+",
+        helpers = voice_helpers()
+    ))
+});
+
+/// The live voice states of each scope. KEYS: the scopes' states. Returns per scope a flat
+/// list of user, channel, value.
+pub static VOICE_LIST: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}{helpers}
+local out = {{}}
+for i, states in ipairs(KEYS) do
+  local found = {{}}
+  local all = redis.call('HGETALL', states)
+  for j = 1, #all, 2 do
+    local expires, channel, value = parse(all[j + 1])
+    if expires > now then
+      found[#found + 1] = all[j]
+      found[#found + 1] = channel
+      found[#found + 1] = value
+    end
+  end
+  out[i] = found
+end
+return out
+",
+        helpers = voice_helpers()
+    ))
+});
+
+/// The scopes where a user has a live voice state. KEYS: the user's scopes.
+pub static VOICE_SCOPES_OF: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ms(now), '+inf')
+"
+    ))
+});
+
+/// Up to a number of expired voice states, soonest first, as `scope:user`, without taking
+/// them. KEYS: all expiries. ARGV: how many at most.
+pub static VOICE_DUE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ms(now), 'LIMIT', 0, tonumber(ARGV[1]))
+"
+    ))
+});
+
+/// Takes the given voice states that are still expired (of concurrent calls naming one state,
+/// exactly one takes it). KEYS: all expiries, then each state's scope states and user scopes,
+/// in pairs. ARGV: each state's scope and user, in pairs. Returns a flat list of scope, user,
+/// channel, value of the states taken.
+pub static VOICE_TAKE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(&format!(
+        r"{CLOCK}{helpers}
+local out = {{}}
+for i = 1, (#KEYS - 1) / 2 do
+  local states, scopes = KEYS[2 * i], KEYS[2 * i + 1]
+  local scope, user = ARGV[2 * i - 1], ARGV[2 * i]
+  local due = redis.call('ZSCORE', KEYS[1], scope .. ':' .. user)
+  if due and tonumber(due) <= now then
+    local s = redis.call('HGET', states, user)
+    local expires, channel, value
+    if s then expires, channel, value = parse(s) end
+    if s and expires > now then
+      redis.call('ZADD', KEYS[1], ms(expires), scope .. ':' .. user)
+    else
+      drop(states, scopes, KEYS[1], scope, user)
+      if s then
+        out[#out + 1] = scope
+        out[#out + 1] = user
+        out[#out + 1] = channel
+        out[#out + 1] = value
+      end
+    end
+  end
+end
+return out
+",
+        helpers = voice_helpers()
+    ))
+});

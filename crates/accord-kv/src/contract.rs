@@ -20,6 +20,7 @@ pub mod health;
 pub mod presence;
 pub mod rate_limit;
 pub mod registry;
+pub mod voice;
 
 use crate::Kv;
 
@@ -78,6 +79,17 @@ macro_rules! contract_tests {
             cache::missing_keys_read_as_none,
             cache::concurrent_set_if_absent_stores_exactly_once,
             cache::areas_do_not_share_keys,
+            voice::states_are_listed_by_scope_and_found_by_user,
+            voice::a_put_replaces_the_users_state_in_its_scope_and_returns_it,
+            voice::a_full_channel_refuses_newcomers_but_not_its_members,
+            voice::concurrent_puts_never_exceed_the_limit,
+            voice::a_swap_replaces_only_the_expected_value_and_ignores_limits,
+            voice::a_remove_takes_the_state_when_its_value_is_as_expected,
+            voice::renewing_keeps_a_state_alive_past_its_ttl,
+            voice::an_expired_state_is_hidden_and_frees_its_place,
+            voice::expired_states_are_taken_exactly_once,
+            voice::taking_expired_states_stops_at_max,
+            voice::many_scopes_are_listed_in_order,
             health::the_backend_answers_a_ping,
         );
     };

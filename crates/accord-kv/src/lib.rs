@@ -8,7 +8,7 @@
 //!
 //! Parts: [`error`], [`rate_limit`] (atomic fixed windows), [`presence`] (per-user values
 //! kept alive by holders' claims), [`cache`] (a small TTL cache), [`registry`] (live
-//! instances), [`memory`].
+//! instances), [`voice`] (per-scope voice states, expiring unless renewed), [`memory`].
 
 pub mod cache;
 #[cfg(feature = "contract")]
@@ -18,6 +18,7 @@ pub mod memory;
 pub mod presence;
 pub mod rate_limit;
 pub mod registry;
+pub mod voice;
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ pub use memory::MemoryKv;
 pub use presence::PresenceKv;
 pub use rate_limit::{Decision, RateLimitKv};
 pub use registry::RegistryKv;
+pub use voice::{VoiceEntry, VoiceKv, VoicePut};
 
 /// Whether the backend answers.
 #[async_trait::async_trait]
@@ -36,9 +38,9 @@ pub trait HealthKv {
 }
 
 /// Everything a backend implements.
-pub trait Kv: RateLimitKv + PresenceKv + CacheKv + RegistryKv + HealthKv + Send + Sync + 'static {}
+pub trait Kv: RateLimitKv + PresenceKv + CacheKv + RegistryKv + VoiceKv + HealthKv + Send + Sync + 'static {}
 
-impl<T> Kv for T where T: RateLimitKv + PresenceKv + CacheKv + RegistryKv + HealthKv + Send + Sync + 'static {}
+impl<T> Kv for T where T: RateLimitKv + PresenceKv + CacheKv + RegistryKv + VoiceKv + HealthKv + Send + Sync + 'static {}
 
 /// The handle services hold.
 pub type KvHandle = Arc<dyn Kv>;

@@ -5,12 +5,15 @@
 //! new keys with [`KvError::Unavailable`], so callers take the same fallback as when Redis is
 //! down (auth attempts are refused, chat goes on).
 //!
-//! The areas' implementations are in [`rate_limit`], [`presence`], [`cache`] and [`registry`].
+//! The areas' implementations are in [`rate_limit`], [`presence`], [`cache`], [`registry`]
+//! and [`voice`] (whose expired states wait to be collected rather than being dropped when
+//! read).
 
 mod cache;
 mod presence;
 mod rate_limit;
 mod registry;
+mod voice;
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -32,7 +35,7 @@ const FULL_SWEEP_EVERY: Duration = Duration::from_secs(1);
 /// Registry groups: member id -> (expiry, value).
 type Groups = HashMap<String, HashMap<String, (Instant, String)>>;
 
-/// Rate limits, presence and the cache of one process.
+/// Rate limits, presence, the cache, the registry and voice states of one process.
 #[derive(Debug)]
 pub struct MemoryKv {
     /// Open rate-limit windows: key -> hits so far, expiring when the window closes.
@@ -43,6 +46,8 @@ pub struct MemoryKv {
     cache: Mutex<Area<String, String>>,
     /// Registry groups: a handful of instances, so unbounded.
     registry: Mutex<Groups>,
+    /// Voice states by scope and by user, with their expiries in order.
+    voice: Mutex<voice::Voice>,
 }
 
 impl Default for MemoryKv {
@@ -57,13 +62,14 @@ impl MemoryKv {
     }
 
     /// Holds at most `capacity` live entries per area (rate-limit windows, present users,
-    /// cache entries); past that, new keys are refused as unavailable.
+    /// cache entries, voice states); past that, new keys are refused as unavailable.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             windows: Mutex::new(Area::new(capacity)),
             presence: Mutex::new(Area::new(capacity)),
             cache: Mutex::new(Area::new(capacity)),
             registry: Mutex::default(),
+            voice: Mutex::new(voice::Voice::new(capacity)),
         }
     }
 }

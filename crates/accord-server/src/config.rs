@@ -9,6 +9,7 @@ use accord_auth::{AuthConfig, MailConfig};
 use accord_edge::EdgeConfig;
 use accord_edge::route::Service;
 use accord_gateway::GatewayConfig;
+use accord_voice::VoiceConfig;
 use anyhow::Context;
 use serde::Deserialize;
 
@@ -26,7 +27,8 @@ pub struct Config {
     /// every process of a cluster needs its own (default 0).
     pub worker_id: WorkerId,
     /// The services this process runs: `all` (the default), or any of edge, auth, users,
-    /// guilds, chat, media, gateway. A process with `edge` forwards what it does not run itself.
+    /// guilds, chat, media, presence, voice, gateway. A process with `edge` forwards what it does
+    /// not run itself.
     pub services: Vec<String>,
     /// The `host:port` other processes of the cluster reach this one at (default: the
     /// address it listens on).
@@ -63,6 +65,8 @@ pub struct Config {
     pub edge: EdgeConfig,
     /// WebSocket sessions: heartbeats, resume window, queue bounds.
     pub gateway: GatewayConfig,
+    /// Voice: the SFU's UDP port and public address, STUN and TURN servers.
+    pub voice: VoiceConfig,
 }
 
 impl Default for Config {
@@ -84,6 +88,7 @@ impl Default for Config {
             mail: MailConfig::default(),
             edge: EdgeConfig::default(),
             gateway: GatewayConfig::default(),
+            voice: VoiceConfig::default(),
         }
     }
 }

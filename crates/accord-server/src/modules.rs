@@ -20,6 +20,7 @@ pub enum Module {
     Chat,
     Media,
     Presence,
+    Voice,
     Gateway,
     /// The public port's limits and forwarding.
     Edge,
@@ -36,6 +37,7 @@ pub const DEPENDENCIES: &[(Module, &[Module])] = &[
     (Module::Chat, &[Module::Backends, Module::Relay, Module::Registry]),
     (Module::Media, &[Module::Backends, Module::Registry]),
     (Module::Presence, &[Module::Backends, Module::Registry]),
+    (Module::Voice, &[Module::Backends, Module::Registry]),
     (Module::Gateway, &[Module::Backends, Module::Registry]),
     (Module::Edge, &[Module::Backends, Module::Registry]),
 ];
@@ -50,6 +52,7 @@ impl Module {
             Service::Chat => Module::Chat,
             Service::Media => Module::Media,
             Service::Presence => Module::Presence,
+            Service::Voice => Module::Voice,
             Service::Gateway => Module::Gateway,
         }
     }

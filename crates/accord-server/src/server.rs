@@ -34,6 +34,8 @@ pub struct Server {
     services: BTreeSet<Service>,
     /// The gateway, when this process runs it.
     gateway: Option<Gateway>,
+    /// The voice node, when this process runs it.
+    voice: Option<accord_voice::Voice>,
     /// Whether this process publishes the outbox (it runs a service that writes).
     relay: bool,
     /// Whether it archives idle threads (it runs chat).
@@ -84,7 +86,7 @@ impl Server {
         };
         let snapshot = Snapshot::default();
         let (mut api, mut top_level) = (Router::new(), Router::new());
-        let (mut gateway, mut relay) = (None, false);
+        let (mut gateway, mut voice, mut relay) = (None, None, false);
         for module in modules::plan(&services) {
             match module {
                 Module::Backends | Module::Registry | Module::Edge => {}
@@ -100,6 +102,15 @@ impl Server {
                 Module::Chat => api = api.merge(accord_chat::router(ctx.clone())),
                 Module::Media => top_level = top_level.merge(accord_media::router(ctx.blobs.clone())),
                 Module::Presence => api = api.merge(accord_presence::router(ctx.clone())),
+                Module::Voice => {
+                    let endpoint = voice_endpoint(config, &services);
+                    let started =
+                        accord_voice::Voice::start(ctx.clone(), config.voice.clone(), config.listen, endpoint).await;
+                    let started = started.context("starting the voice node (voice.udp)")?;
+                    api = api.merge(started.api_router());
+                    top_level = top_level.merge(started.ws_router());
+                    voice = Some(started);
+                }
                 Module::Gateway => {
                     let started = Gateway::start(ctx.clone(), config.gateway.clone()).await;
                     let started = started.context("subscribing to the bus")?;
@@ -134,6 +145,7 @@ impl Server {
             backends,
             services,
             gateway,
+            voice,
             relay,
             archiver,
             temporary_members,
@@ -163,6 +175,11 @@ impl Server {
     /// The gateway, when this process runs it (tests read its counters).
     pub fn gateway(&self) -> Option<Gateway> {
         self.gateway.clone()
+    }
+
+    /// The voice node, when this process runs it (tests and the benchmark read its SFU).
+    pub fn voice(&self) -> Option<accord_voice::Voice> {
+        self.voice.clone()
     }
 
     /// Serves until `shutdown` completes, then closes the gateway's connections, drains the
@@ -232,6 +249,17 @@ impl Server {
             let _ = relay.await;
         }
         served.context("serving HTTP")
+    }
+}
+
+/// Where clients open a voice node's `/voice/ws` (`host:port`): behind the public URL when
+/// the node also serves the public port, else at the address the cluster reaches it at.
+fn voice_endpoint(config: &Config, services: &BTreeSet<Service>) -> String {
+    let public = config.public_url();
+    let behind_public_url = services.contains(&Service::Edge);
+    match public.split_once("://").map(|(_, rest)| rest.trim_end_matches('/')) {
+        Some(host) if behind_public_url => host.to_owned(),
+        _ => config.advertise.clone().unwrap_or_else(|| config.listen.to_string()),
     }
 }
 

@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 use accord_client::gateway::GatewayClient;
 use accord_client::{Answer, Client};
 use accord_core::Snowflake;
-use accord_kv::{CacheKv, Decision, HealthKv, Kv, KvResult, MemoryKv, PresenceKv, RateLimitKv, RegistryKv};
+use accord_kv::{
+    CacheKv, Decision, HealthKv, Kv, KvResult, MemoryKv, PresenceKv, RateLimitKv, RegistryKv, VoiceEntry, VoiceKv,
+    VoicePut,
+};
 use accord_kv_redis::RedisKv;
 use accord_server::{Backends, Config, Server};
 use serde_json::{Value, json};
@@ -107,6 +110,62 @@ impl RegistryKv for Outage {
 
     async fn registry_remove(&self, group: &str, id: &str) -> KvResult<()> {
         self.kv().registry_remove(group, id).await
+    }
+}
+
+#[async_trait::async_trait]
+impl VoiceKv for Outage {
+    async fn voice_put(
+        &self,
+        scope: Snowflake,
+        user: Snowflake,
+        channel: Snowflake,
+        value: &str,
+        limit: Option<u32>,
+        ttl: Duration,
+    ) -> KvResult<VoicePut> {
+        self.kv().voice_put(scope, user, channel, value, limit, ttl).await
+    }
+
+    async fn voice_swap(
+        &self,
+        scope: Snowflake,
+        user: Snowflake,
+        expected: &str,
+        channel: Snowflake,
+        value: &str,
+        ttl: Duration,
+    ) -> KvResult<bool> {
+        self.kv().voice_swap(scope, user, expected, channel, value, ttl).await
+    }
+
+    async fn voice_remove(
+        &self,
+        scope: Snowflake,
+        user: Snowflake,
+        expected: Option<&str>,
+    ) -> KvResult<Option<String>> {
+        self.kv().voice_remove(scope, user, expected).await
+    }
+
+    async fn voice_renew(&self, states: &[(Snowflake, Snowflake)], ttl: Duration) -> KvResult<()> {
+        self.kv().voice_renew(states, ttl).await
+    }
+
+    async fn voice_list(&self, scope: Snowflake) -> KvResult<Vec<VoiceEntry>> {
+        self.kv().voice_list(scope).await
+    }
+
+    async fn voice_list_many(&self, scopes: &[Snowflake]) -> KvResult<Vec<Vec<VoiceEntry>>> {
+        self.kv().voice_list_many(scopes).await
+    }
+
+    async fn voice_scopes_of(&self, user: Snowflake) -> KvResult<Vec<Snowflake>> {
+        self.kv().voice_scopes_of(user).await
+    }
+
+    async fn voice_take_expired(&self, max: usize) -> KvResult<Vec<VoiceEntry>> {
+        self.kv().voice_take_expired(max).await
     }
 }
 

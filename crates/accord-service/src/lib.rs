@@ -13,6 +13,7 @@
 //! - [`private`]: DMs and group DMs as each recipient sees them.
 //! - [`settings`]: each user's settings and profile fields.
 //! - [`snapshot`]: full state for a client that starts following a guild (GUILD_CREATE).
+//! - [`voice`]: voice states, voice tokens and the placement of channels on voice nodes.
 
 pub mod access;
 pub mod audience;
@@ -26,6 +27,7 @@ pub mod private;
 pub mod render;
 pub mod settings;
 pub mod snapshot;
+pub mod voice;
 
 pub use context::{OutboxSignal, ServiceContext};
 pub use error::{ApiError, ApiResult};

@@ -25,6 +25,7 @@ pub async fn guild_create(
     let threads = visible_threads(ctx, guild, roles, channels, member).await?;
     let mut rendered = render::guild(guild, roles);
     rendered.emojis = ctx.store.guild_emojis(guild.id).await?.iter().map(render::emoji).collect();
+    let voice_states = voice_states(ctx, guild, roles, channels, member).await;
     let members = std::iter::once(render::member(member, Some(user)))
         .chain(others.iter().filter(|(m, _)| m.user_id != member.user_id).map(|(m, u)| render::member(m, Some(u))))
         .collect();
@@ -34,7 +35,7 @@ pub async fn guild_create(
         large: member_count > 250,
         unavailable: false,
         member_count,
-        voice_states: Vec::new(),
+        voice_states,
         members,
         channels: channels.iter().map(render::channel).collect(),
         threads,
@@ -43,6 +44,32 @@ pub async fn guild_create(
         guild_scheduled_events: Vec::new(),
         soundboard_sounds: Vec::new(),
     })
+}
+
+/// Who is in the guild's voice channels that the member can see, without `guild_id` (as in
+/// Discord's GUILD_CREATE). Voice states are shared ephemeral state: when it cannot be read,
+/// the guild arrives without them rather than not at all.
+async fn voice_states(
+    ctx: &ServiceContext,
+    guild: &GuildRecord,
+    roles: &[RoleRecord],
+    channels: &[ChannelRecord],
+    member: &MemberRecord,
+) -> Vec<serde_json::Value> {
+    let Ok(states) = crate::voice::state::states_in(ctx, guild.id).await else { return Vec::new() };
+    let access = GuildAccess::from_parts(guild.clone(), roles.to_vec(), Some(member.clone()));
+    let visible = |id| {
+        let channel = channels.iter().find(|c| Some(c.id) == id);
+        channel.is_some_and(|c| access.channel_permissions(c).contains(accord_core::Permissions::VIEW_CHANNEL))
+    };
+    states
+        .into_iter()
+        .filter(|s| visible(s.channel_id))
+        .map(|mut s| {
+            s.guild_id = None;
+            serde_json::to_value(s).expect("voice states serialise")
+        })
+        .collect()
 }
 
 /// The guild's active threads the member can see, each with the member's thread membership

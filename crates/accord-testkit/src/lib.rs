@@ -51,6 +51,8 @@ pub fn test_config(data: &TestData) -> Config {
     config.edge.auth_attempts_per_minute = 100_000;
     config.edge.api_requests_per_minute = 1_000_000;
     config.edge.messages_per_10_seconds = 1_000_000;
+    // Every test server runs an SFU: each takes a free UDP port.
+    config.voice.udp = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
     config
 }
 

@@ -48,7 +48,7 @@ struct ServeArgs {
     /// Snowflake worker id, unique per process in a cluster: 0-1023, or auto to lease one [default: 0].
     #[arg(long, env = "ACCORD_WORKER_ID", global = true)]
     worker_id: Option<accord_server::WorkerId>,
-    /// Services to run: all, or a comma-separated list of edge, auth, users, guilds, chat, media, gateway [default: all].
+    /// Services to run: all, or a comma-separated list of edge, auth, users, guilds, chat, media, presence, voice, gateway [default: all].
     #[arg(long, env = "ACCORD_SERVICES", value_delimiter = ',', global = true)]
     services: Option<Vec<String>>,
     /// The host:port other processes of a cluster reach this one at [default: the listen address].
@@ -75,9 +75,35 @@ struct ServeArgs {
     /// File holding the hex token-signing secret shared by a cluster [default: <data-dir>/secret.key].
     #[arg(long, env = "ACCORD_SECRET_FILE", global = true)]
     secret_file: Option<PathBuf>,
+    /// The SFU's UDP address [default: the listen address and port, over UDP].
+    #[arg(long, env = "ACCORD_VOICE_UDP", global = true, value_parser = optional::<SocketAddr>)]
+    voice_udp: Option<Option<SocketAddr>>,
+    /// The IP address clients send media to [default: the voice UDP address].
+    #[arg(long, env = "ACCORD_VOICE_PUBLIC_IP", global = true, value_parser = optional::<std::net::IpAddr>)]
+    voice_public_ip: Option<Option<std::net::IpAddr>>,
+    /// The host:port clients open this node's /voice/ws at [default: the public URL's host].
+    #[arg(long, env = "ACCORD_VOICE_ENDPOINT", global = true, value_parser = optional::<String>)]
+    voice_endpoint: Option<Option<String>>,
+    /// STUN servers handed to clients, comma-separated (stun:host:port).
+    #[arg(long, env = "ACCORD_VOICE_STUN_URLS", value_delimiter = ',', global = true)]
+    voice_stun_urls: Option<Vec<String>>,
+    /// TURN servers handed to clients, comma-separated (turn:host:port?transport=udp).
+    #[arg(long, env = "ACCORD_VOICE_TURN_URLS", value_delimiter = ',', global = true)]
+    voice_turn_urls: Option<Vec<String>>,
+    /// The secret shared with the TURN server (coturn's static-auth-secret).
+    #[arg(long, env = "ACCORD_VOICE_TURN_SECRET", global = true, value_parser = optional::<String>, hide_env_values = true)]
+    voice_turn_secret: Option<Option<String>>,
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "ACCORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
+}
+
+/// A flag's value, where an empty one means "not set".
+fn optional<T: std::str::FromStr>(value: &str) -> Result<Option<T>, String>
+where
+    T::Err: std::fmt::Display,
+{
+    if value.is_empty() { Ok(None) } else { value.parse().map(Some).map_err(|e: T::Err| e.to_string()) }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -127,7 +153,30 @@ impl ServeArgs {
         if self.public_url.is_some() {
             config.public_url.clone_from(&self.public_url);
         }
+        self.apply_voice(&mut config.voice);
         Ok(config)
+    }
+
+    /// Voice flags; an empty value (a variable set to nothing) leaves the setting as it was.
+    fn apply_voice(&self, voice: &mut accord_voice::VoiceConfig) {
+        if let Some(Some(udp)) = self.voice_udp {
+            voice.udp = Some(udp);
+        }
+        if let Some(Some(ip)) = self.voice_public_ip {
+            voice.public_ip = Some(ip);
+        }
+        if let Some(Some(endpoint)) = &self.voice_endpoint {
+            voice.endpoint = Some(endpoint.clone());
+        }
+        if let Some(Some(secret)) = &self.voice_turn_secret {
+            voice.turn_secret = Some(secret.clone());
+        }
+        let lists = [(&self.voice_stun_urls, &mut voice.stun_urls), (&self.voice_turn_urls, &mut voice.turn_urls)];
+        for (flag, field) in lists {
+            if let Some(urls) = flag {
+                *field = urls.iter().filter(|u| !u.is_empty()).cloned().collect();
+            }
+        }
     }
 }
 

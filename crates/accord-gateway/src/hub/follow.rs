@@ -114,6 +114,8 @@ impl Hub {
             list.len()
         });
         self.presence.session_ended(user, &id).await;
+        let (voice, ctx, session_id) = (self.voice.clone(), self.ctx.clone(), id.clone());
+        tokio::spawn(async move { voice.session_ended(&ctx, user, &session_id).await });
         if remaining == 0 {
             self.by_user.remove(&user);
             self.unfollow_topic(Topic::User(user)).await;

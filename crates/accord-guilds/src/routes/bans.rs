@@ -244,6 +244,9 @@ async fn ban_one(
     if !outcome.already_banned {
         ctx.events_committed();
     }
+    if outcome.was_member {
+        accord_service::voice::state::left_guild(ctx, guild_id, user_id).await;
+    }
     Ok(outcome)
 }
 

@@ -8,7 +8,7 @@ use accord_core::{Permissions, Snowflake};
 use accord_service::access::GuildAccess;
 use accord_service::audit::{self, AuditReason, Change, action};
 use accord_service::extract::{Json, Path, Query, nullable};
-use accord_service::{ApiResult, Caller, ServiceContext, render};
+use accord_service::{ApiResult, Caller, ServiceContext, render, voice};
 use accord_store::{EventDraft, MemberRecord, UserRecord};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -78,6 +78,9 @@ pub struct ModifyMember {
     deaf: Option<bool>,
     #[serde(default, deserialize_with = "nullable")]
     communication_disabled_until: Option<Option<String>>,
+    /// Moves the member to another voice channel; null disconnects them.
+    #[serde(default, deserialize_with = "nullable")]
+    channel_id: Option<Option<Snowflake>>,
 }
 
 /// Applies a member edit, checking each part's permission and the hierarchy.
@@ -177,13 +180,20 @@ async fn modify_member(
     let access = GuildAccess::require(ctx.store.as_ref(), guild_id, caller).await?;
     let mut member = ctx.store.member(guild_id, user_id).await?.ok_or(GuildError::UnknownMember)?;
     let before = member.clone();
+    let voice_move = body.channel_id;
     apply(&access, &mut member, body, user_id == caller)?;
+    if let Some(target) = voice_move {
+        voice::moderate::move_member(ctx, &access, user_id, target).await?;
+    }
     let user = user_of(ctx, user_id).await?;
     let mut events = vec![events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user)];
     events.extend(entries(&AuditLog::new(ctx, guild_id, caller, reason), &access, &before, &member));
     events.extend(thread_sync::on_roles_changed(ctx, &access, &before, &member).await?);
     ctx.store.update_member(&member, &events).await?;
     ctx.events_committed();
+    if (member.mute, member.deaf) != (before.mute, before.deaf) {
+        voice::moderate::apply_member_flags(ctx, &member).await?;
+    }
     Ok(axum::Json(render::member(&member, Some(&user))))
 }
 
@@ -212,8 +222,14 @@ pub async fn modify_me(
     reason: AuditReason,
     Json(body): Json<ModifyMe>,
 ) -> ApiResult<axum::Json<Member>> {
-    let edit =
-        ModifyMember { nick: body.nick, roles: None, mute: None, deaf: None, communication_disabled_until: None };
+    let edit = ModifyMember {
+        nick: body.nick,
+        roles: None,
+        mute: None,
+        deaf: None,
+        communication_disabled_until: None,
+        channel_id: None,
+    };
     modify_member(&ctx, caller.user_id, guild_id, caller.user_id, &reason, edit).await
 }
 
@@ -287,6 +303,7 @@ async fn remove(
         return Err(GuildError::UnknownMember.into());
     }
     ctx.events_committed();
+    voice::state::left_guild(ctx, guild_id, user_id).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -33,3 +33,4 @@ mod slowmode;
 mod threads;
 mod typing;
 mod users;
+mod voice;

@@ -1,0 +1,49 @@
+//! Voice: voice states over the gateway and REST, and media through the SFU with headless
+//! WebRTC participants (`accord_client::voice`) on loopback.
+
+mod media;
+mod simulcast;
+mod states;
+
+use std::time::Duration;
+
+use accord_client::voice::{Sends, VoicePeer};
+use accord_testkit::TestUser;
+use serde_json::{Value, json};
+
+/// How long media takes to show up at most on loopback (ICE, DTLS and renegotiation).
+pub const MEDIA_WITHIN: Duration = Duration::from_secs(10);
+
+/// Joins `channel` over REST; the answer (`voice_state`, `token`, `endpoint`, `ice_servers`).
+pub async fn join(user: &TestUser, channel: &str) -> Value {
+    let answer = user.api.post("/voice/join", json!({ "channel_id": channel })).await.expect("join");
+    assert_eq!(answer.status, 200, "join: {}", answer.text);
+    answer.body
+}
+
+/// Joins `channel` and connects media that sends `sends`.
+pub async fn participant(user: &TestUser, channel: &str, sends: Sends) -> VoicePeer {
+    let joined = join(user, channel).await;
+    connect(&joined, sends).await
+}
+
+/// Connects media with a join's token and endpoint.
+pub async fn connect(joined: &Value, sends: Sends) -> VoicePeer {
+    let endpoint = joined["endpoint"].as_str().expect("an endpoint");
+    let token = joined["token"].as_str().expect("a token");
+    VoicePeer::connect(&format!("ws://{endpoint}/voice/ws?v=1"), token, sends).await.expect("media connects")
+}
+
+pub fn audio() -> Sends {
+    Sends { audio: true, ..Sends::default() }
+}
+
+/// Waits until `peer` receives `count` tracks, each from one of `users`.
+pub async fn wait_for_tracks(peer: &VoicePeer, users: &[&str], count: usize) {
+    let ok = peer
+        .wait_for(MEDIA_WITHIN, |o| {
+            o.tracks.len() == count && o.tracks.values().all(|t| users.iter().any(|u| t["user_id"] == *u))
+        })
+        .await;
+    assert!(ok, "tracks from {users:?} expected, got {:?}", peer.observed().tracks);
+}

@@ -1,0 +1,84 @@
+//! The voice service (seeds 000 and 001: voice, stream and media server): voice states,
+//! WebRTC signalling at `/voice/ws`, and an SFU on `str0m` that forwards audio, video and
+//! screen share between the participants of a channel over one UDP port. The protocol is
+//! `docs/voice-protocol.md`.
+//!
+//! Parts: [`config`]; [`routes`] (REST join, leave, ICE servers); [`signal`] (the signalling
+//! connection); [`sfu`] (the media plane); [`watch`] (voice state changes made elsewhere,
+//! enforced on connected participants); [`node`] (this node in the cluster); [`ice`] (STUN
+//! and TURN credentials); [`recording`].
+
+pub mod config;
+pub mod ice;
+pub mod node;
+pub mod recording;
+pub mod routes;
+pub mod sfu;
+pub mod signal;
+pub mod watch;
+
+use std::sync::Arc;
+
+use accord_core::Snowflake;
+use accord_service::ServiceContext;
+use axum::Router;
+use axum::routing::get;
+use tokio::sync::mpsc;
+
+pub use config::VoiceConfig;
+use node::Node;
+use sfu::Sfu;
+
+/// Stopped recordings waiting to be stored.
+const RECORDING_QUEUE: usize = 16;
+
+/// A running voice node: its SFU, and what signalling connections share.
+#[derive(Clone)]
+pub struct Voice {
+    pub(crate) ctx: ServiceContext,
+    pub(crate) config: Arc<VoiceConfig>,
+    pub sfu: Sfu,
+    pub(crate) node: Arc<Node>,
+}
+
+impl Voice {
+    /// Binds the SFU's UDP port (`voice.udp`, else `udp`), records the node (clients reach
+    /// its `/voice/ws` at `endpoint`) and starts its background work.
+    pub async fn start(
+        ctx: ServiceContext,
+        config: VoiceConfig,
+        udp: std::net::SocketAddr,
+        endpoint: String,
+    ) -> std::io::Result<Self> {
+        let (recordings_tx, recordings) = mpsc::channel(RECORDING_QUEUE);
+        let sfu = Sfu::start(config.udp.unwrap_or(udp), config.public_ip, recordings_tx).await?;
+        let endpoint = config.endpoint.clone().unwrap_or(endpoint);
+        let node = Arc::new(Node::new(endpoint));
+        node.announce(&ctx).await;
+        tokio::spawn(node.clone().run(ctx.clone()));
+        tokio::spawn(recording::store::run(ctx.clone(), recordings));
+        let voice = Self { ctx, config: Arc::new(config), sfu, node };
+        tokio::spawn(watch::run(voice.clone()));
+        tracing::info!(udp = %voice.sfu.address, endpoint = %voice.node.endpoint, "voice node started");
+        Ok(voice)
+    }
+
+    /// `/voice/join`, `/voice/leave` and `/voice/ice-servers`, relative to the API root.
+    pub fn api_router(&self) -> Router {
+        routes::router().with_state(self.clone())
+    }
+
+    /// The signalling WebSocket at `/voice/ws`, for the server's top level.
+    pub fn ws_router(&self) -> Router {
+        Router::new().route("/voice/ws", get(signal::upgrade)).with_state(self.clone())
+    }
+
+    /// Participants connected to this node.
+    pub fn sessions(&self) -> u64 {
+        self.sfu.stats.peers.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn ice_servers(&self, user: Snowflake) -> ice::IceServers {
+        ice::ice_servers(&self.config, user, accord_core::time::now_ms() / 1000)
+    }
+}

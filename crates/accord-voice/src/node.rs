@@ -36,15 +36,23 @@ pub struct Node {
     pub id: String,
     pub endpoint: String,
     connections: Mutex<HashMap<PeerId, Connection>>,
+    /// Woken when a participant connects, so its voice state is followed at once.
+    pub joined: tokio::sync::Notify,
 }
 
 impl Node {
     pub fn new(endpoint: String) -> Self {
-        Self { id: format!("{:016x}", rand::random::<u64>()), endpoint, connections: Mutex::default() }
+        Self {
+            id: format!("{:016x}", rand::random::<u64>()),
+            endpoint,
+            connections: Mutex::default(),
+            joined: tokio::sync::Notify::new(),
+        }
     }
 
     pub fn connected(&self, peer: PeerId, connection: Connection) {
         self.lock().insert(peer, connection);
+        self.joined.notify_one();
     }
 
     pub fn disconnected(&self, peer: PeerId) {

@@ -163,9 +163,13 @@ impl Session {
         let Link { voice, grant, peer } = &self.link;
         let _ = voice.sfu.send(Command::Leave { peer: *peer }).await;
         voice.node.disconnected(*peer);
-        // A REST join has no gateway session to hold it: its media connection was its life.
+        // A REST join has no gateway session to hold it: its media connection was its life,
+        // unless a moderator moved it on (the client reconnects to the new channel).
         if grant.session_id.starts_with(state::REST_SESSION_PREFIX) {
-            let _ = state::leave(&voice.ctx, grant.scope, grant.user_id, Some(&grant.session_id)).await;
+            let now = state::state_of(&voice.ctx, grant.scope, grant.user_id).await.ok().flatten();
+            if now.is_some_and(|s| s.channel_id == Some(grant.channel_id)) {
+                let _ = state::leave(&voice.ctx, grant.scope, grant.user_id, Some(&grant.session_id)).await;
+            }
         }
         if let End::Close(code) = end {
             close_with(self.ws, code).await;

@@ -36,28 +36,49 @@ pub async fn run(voice: Voice) {
                 Err(accord_bus::RecvError::Lagged(_)) => continue,
                 Err(accord_bus::RecvError::Closed) => return,
             },
-            _ = resync.tick() => {
-                let wanted = topics(&voice.node.connections());
-                let added: Vec<Topic> = wanted.difference(&followed).copied().collect();
-                let removed: Vec<Topic> = followed.difference(&wanted).copied().collect();
-                if !added.is_empty() && subscription.follow(&added, None).await.is_err() {
-                    continue;
-                }
-                if !removed.is_empty() {
-                    let _ = subscription.unfollow(&removed).await;
-                }
-                followed = wanted;
+            _ = resync.tick() => {}
+            _ = voice.node.joined.notified() => {}
+        }
+        let connections = voice.node.connections();
+        let wanted = topics(&connections);
+        let added: Vec<Topic> = wanted.difference(&followed).copied().collect();
+        let removed: Vec<Topic> = followed.difference(&wanted).copied().collect();
+        if !added.is_empty() {
+            if subscription.follow(&added, None).await.is_err() {
+                continue;
+            }
+            // Changes made before the topic was followed were not heard: check those states now.
+            for connection in connections.iter().filter(|c| added.contains(&topic(c))) {
+                recheck(&voice, connection).await;
             }
         }
+        if !removed.is_empty() {
+            let _ = subscription.unfollow(&removed).await;
+        }
+        followed = wanted;
     }
 }
 
+/// Enforces a connected participant's voice state as it is now.
+async fn recheck(voice: &Voice, connection: &Connection) {
+    let (scope, user_id) = (connection.scope, connection.user_id);
+    let Ok(state) = accord_service::voice::state::state_of(&voice.ctx, scope, user_id).await else { return };
+    let command = match state {
+        Some(state) if state.channel_id == Some(connection.channel_id) => {
+            Command::Flags { scope, user_id, flags: flags_of(&state) }
+        }
+        _ => Command::Kick { scope, user_id, code: close::DISCONNECTED },
+    };
+    voice.sfu.send(command).await;
+}
+
 /// A guild scope is followed on its guild; a call's on each connected participant's user.
+fn topic(c: &Connection) -> Topic {
+    if c.scope == c.channel_id { Topic::User(c.user_id) } else { Topic::Guild(c.scope) }
+}
+
 fn topics(connections: &[Connection]) -> BTreeSet<Topic> {
-    connections
-        .iter()
-        .map(|c| if c.scope == c.channel_id { Topic::User(c.user_id) } else { Topic::Guild(c.scope) })
-        .collect()
+    connections.iter().map(topic).collect()
 }
 
 async fn enforce(voice: &Voice, delivery: &Delivery) {

@@ -2,7 +2,6 @@
 //! WebRTC participants (`accord_client::voice`) on loopback.
 
 mod media;
-mod simulcast;
 mod states;
 
 use std::time::Duration;

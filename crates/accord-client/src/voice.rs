@@ -113,6 +113,10 @@ impl VoicePeer {
             declared.insert(mid.to_string(), json!(if screen { "screen" } else { "video" }));
             if screen { mids.screen = Some(mid) } else { mids.camera = Some(mid) }
         }
+        if declared.is_empty() {
+            // A listener sends nothing: one receive-only line opens the session, as a browser's would.
+            change.add_media(MediaKind::Audio, Direction::RecvOnly, None, None, None);
+        }
         let (offer, pending) = change.apply().ok_or_else(|| VoiceError::Protocol("nothing to offer".into()))?;
         let d = json!({"sdp": offer.to_sdp_string(), "tracks": declared});
         ws.send(Message::text(json!({"op": "offer", "d": d}).to_string())).await?;

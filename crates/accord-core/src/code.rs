@@ -54,6 +54,9 @@ codes! {
     UNKNOWN_OVERWRITE = 10009, 404, "unknown_overwrite", "Unknown Permission Overwrite";
     UNKNOWN_ROLE = 10011, 404, "unknown_role", "Unknown Role";
     UNKNOWN_BAN = 10026, 404, "unknown_ban", "Unknown Ban";
+    UNKNOWN_VOICE_STATE = 10065, 404, "unknown_voice_state", "Unknown Voice State";
+    UNKNOWN_STAGE_INSTANCE = 10067, 404, "unknown_stage_instance", "Unknown Stage Instance";
+    STAGE_ALREADY_OPEN = 150006, 400, "stage_already_open", "Stage already has an associated stage instance";
     UNKNOWN_USER = 10013, 404, "unknown_user", "Unknown User";
     UNKNOWN_EMOJI = 10014, 400, "unknown_emoji", "Unknown Emoji";
     EMOJI_NOT_FOUND = 10014, 404, "emoji_not_found", "Unknown Emoji";

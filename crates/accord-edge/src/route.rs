@@ -96,11 +96,15 @@ pub fn service_of(path: &str) -> Option<Service> {
             // Guild-wide message search and active threads are chat's; the rest of a guild is
             // the guilds service's.
             let third = rest.trim_start_matches('/').split('/').nth(2).unwrap_or("");
-            Some(if matches!(third, "messages" | "threads") { Service::Chat } else { Service::Guilds })
+            Some(match third {
+                "messages" | "threads" => Service::Chat,
+                "voice-states" => Service::Voice,
+                _ => Service::Guilds,
+            })
         }
         "invites" => Some(Service::Guilds),
         "presence" => Some(Service::Presence),
-        "voice" => Some(Service::Voice),
+        "voice" | "stage-instances" => Some(Service::Voice),
         "gateway" => Some(Service::Gateway),
         "channels" => {
             // Messages, pins, typing, threads and thread members are chat's; the channel
@@ -139,6 +143,8 @@ mod tests {
             ("/api/v10/voice/join", Service::Voice),
             ("/api/v10/voice/ice-servers", Service::Voice),
             ("/voice/ws", Service::Voice),
+            ("/api/v10/stage-instances/1", Service::Voice),
+            ("/api/v10/guilds/1/voice-states/@me", Service::Voice),
             ("/api/v10/users/@me/settings", Service::Users),
             ("/api/v10/users/1/profile", Service::Users),
             ("/api/v10/guilds", Service::Guilds),

@@ -53,7 +53,10 @@ pub fn required(event: &str, in_guild: bool) -> Option<u64> {
         | "THREAD_UPDATE"
         | "THREAD_DELETE"
         | "THREAD_LIST_SYNC"
-        | "THREAD_MEMBER_UPDATE" => {
+        | "THREAD_MEMBER_UPDATE"
+        | "STAGE_INSTANCE_CREATE"
+        | "STAGE_INSTANCE_UPDATE"
+        | "STAGE_INSTANCE_DELETE" => {
             if in_guild {
                 Some(GUILDS)
             } else {

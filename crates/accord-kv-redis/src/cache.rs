@@ -28,4 +28,11 @@ impl CacheKv for RedisKv {
         let stored: Option<String> = self.run(async move { set.query_async(&mut conn).await }).await?;
         Ok(stored.is_some())
     }
+
+    async fn cache_remove(&self, key: &str) -> KvResult<bool> {
+        let mut conn = self.conn();
+        let key = self.key("cache", key);
+        let removed: u64 = self.run(async move { redis::cmd("DEL").arg(key).query_async(&mut conn).await }).await?;
+        Ok(removed > 0)
+    }
 }

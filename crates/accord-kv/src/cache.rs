@@ -16,4 +16,8 @@ pub trait CacheKv {
     /// Stores `value` under `key` for `ttl` unless a live value is there; true when stored.
     /// Atomic: of concurrent calls on one key, exactly one stores.
     async fn cache_set_if_absent(&self, key: &str, value: &str, ttl: Duration) -> KvResult<bool>;
+
+    /// Removes the value under `key`; true when a live value was removed. Atomic: of
+    /// concurrent calls on one key, at most one removes it (one process announces an ending).
+    async fn cache_remove(&self, key: &str) -> KvResult<bool>;
 }

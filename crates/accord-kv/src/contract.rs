@@ -76,6 +76,7 @@ macro_rules! contract_tests {
             cache::set_if_absent_stores_only_the_first_value,
             cache::set_replaces_the_value,
             cache::entries_expire_after_their_ttl,
+            cache::remove_takes_a_value_away_once,
             cache::missing_keys_read_as_none,
             cache::concurrent_set_if_absent_stores_exactly_once,
             cache::areas_do_not_share_keys,

@@ -96,6 +96,10 @@ impl CacheKv for Outage {
     async fn cache_set_if_absent(&self, key: &str, value: &str, ttl: Duration) -> KvResult<bool> {
         self.kv().cache_set_if_absent(key, value, ttl).await
     }
+
+    async fn cache_remove(&self, key: &str) -> KvResult<bool> {
+        self.kv().cache_remove(key).await
+    }
 }
 
 #[async_trait::async_trait]

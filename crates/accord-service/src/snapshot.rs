@@ -40,10 +40,21 @@ pub async fn guild_create(
         channels: channels.iter().map(render::channel).collect(),
         threads,
         presences: Vec::new(),
-        stage_instances: Vec::new(),
+        stage_instances: stage_instances(ctx, channels).await,
         guild_scheduled_events: Vec::new(),
         soundboard_sounds: Vec::new(),
     })
+}
+
+/// The guild's live stages (shared state: unreadable, the guild arrives without them).
+async fn stage_instances(ctx: &ServiceContext, channels: &[ChannelRecord]) -> Vec<serde_json::Value> {
+    let mut live = Vec::new();
+    for stage in channels.iter().filter(|c| c.kind == crate::voice::state::STAGE) {
+        if let Ok(Some(instance)) = crate::voice::stage::instance(ctx, stage.id).await {
+            live.push(serde_json::to_value(instance).expect("stage instances serialise"));
+        }
+    }
+    live
 }
 
 /// Who is in the guild's voice channels that the member can see, without `guild_id` (as in

@@ -1,4 +1,5 @@
-//! `POST /voice/join`, `POST /voice/leave` (seed 000) and `GET /voice/ice-servers`.
+//! `POST /voice/join`, `POST /voice/leave` (seed 000), `GET /voice/ice-servers`, and the
+//! stage and voice-state routes of [`stage`].
 
 use accord_core::Snowflake;
 use accord_service::extract::Json;
@@ -14,11 +15,14 @@ use serde_json::{Value, json};
 
 use crate::Voice;
 
+mod stage;
+
 pub fn router() -> Router<Voice> {
     Router::new()
         .route("/voice/join", post(join))
         .route("/voice/leave", post(leave))
         .route("/voice/ice-servers", get(ice_servers))
+        .merge(stage::router())
 }
 
 #[derive(Debug, Deserialize)]

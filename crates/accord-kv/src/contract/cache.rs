@@ -32,6 +32,16 @@ pub async fn entries_expire_after_their_ttl(kv: &dyn Kv) {
     assert!(kv.cache_set_if_absent("k", "two", MINUTE).await.expect("set"), "an expired key is absent");
 }
 
+pub async fn remove_takes_a_value_away_once(kv: &dyn Kv) {
+    kv.cache_set("k", "one", MINUTE).await.expect("set");
+    let removes = futures::future::join_all((0..5).map(|_| kv.cache_remove("k"))).await;
+    let removed = removes.into_iter().map(|r| r.expect("remove")).filter(|r| *r).count();
+
+    assert_eq!(removed, 1, "exactly one caller removes the value");
+    assert_eq!(kv.cache_get("k").await.expect("get"), None);
+    assert!(!kv.cache_remove("never set").await.expect("remove"));
+}
+
 pub async fn missing_keys_read_as_none(kv: &dyn Kv) {
     assert_eq!(kv.cache_get("never set").await.expect("get"), None);
 }

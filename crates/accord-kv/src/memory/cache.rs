@@ -26,4 +26,11 @@ impl CacheKv for MemoryKv {
         cache.insert(key.to_owned(), Entry { expires: now + ttl, value: value.to_owned() }, now)?;
         Ok(true)
     }
+
+    async fn cache_remove(&self, key: &str) -> KvResult<bool> {
+        let mut cache = lock(&self.cache);
+        let live = cache.live(key, Instant::now()).is_some();
+        cache.entries.remove(key);
+        Ok(live)
+    }
 }

@@ -290,6 +290,13 @@ async fn announce_left(ctx: &ServiceContext, scope: Snowflake, state: &VoiceStat
     left.suppress = false;
     left.request_to_speak_timestamp = None;
     publish(ctx, scope, &left, channel).await;
+    // A stage ends with its last participant.
+    if state.guild_id.is_some() {
+        let empty = ctx.kv.voice_list(scope).await.is_ok_and(|all| all.iter().all(|e| e.channel != channel));
+        if empty && let Err(error) = crate::voice::stage::end_now(ctx, channel).await {
+            tracing::warn!(code = error.code.name, "an emptied stage stays open");
+        }
+    }
 }
 
 /// VOICE_STATE_UPDATE to whoever sees `channel`: its guild (with the member), or a call's

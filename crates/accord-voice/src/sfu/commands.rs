@@ -129,8 +129,12 @@ impl Engine {
         let Some(channel) = self.peers.get(&id).map(|p| p.channel_id) else { return };
         let others: Vec<PeerId> = self.rooms.get(&channel).map(|r| r.peers.clone()).unwrap_or_default();
         for source in others.into_iter().filter(|o| *o != id) {
-            let tracks: Vec<_> =
-                self.peers.get(&source).map(|s| s.tracks_in.iter().map(|t| t.mid).collect()).unwrap_or_default();
+            // Screens go to their viewers only, and a newcomer watches nothing yet.
+            let tracks: Vec<_> = self
+                .peers
+                .get(&source)
+                .map(|s| s.tracks_in.iter().filter(|t| t.kind != TrackKind::Screen).map(|t| t.mid).collect())
+                .unwrap_or_default();
             for mid in tracks {
                 self.subscribe(id, source, mid);
             }

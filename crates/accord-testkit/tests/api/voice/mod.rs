@@ -2,7 +2,9 @@
 //! WebRTC participants (`accord_client::voice`) on loopback.
 
 mod media;
+mod stage;
 mod states;
+mod video;
 
 use std::time::Duration;
 

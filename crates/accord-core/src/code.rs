@@ -40,6 +40,7 @@ macro_rules! codes {
 
 codes! {
     NOT_FOUND = 0, 404, "not_found", "404: Not Found";
+    UNKNOWN_CALL = 0, 404, "unknown_call", "No call is running in this channel";
     METHOD_NOT_ALLOWED = 0, 405, "method_not_allowed", "405: Method Not Allowed";
     INTERNAL = 0, 500, "internal_error", "Internal Server Error";
     SERVICE_UNAVAILABLE = 0, 503, "service_unavailable", "Service Unavailable";

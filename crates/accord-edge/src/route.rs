@@ -114,7 +114,11 @@ pub fn service_of(path: &str) -> Option<Service> {
                 third,
                 "messages" | "pins" | "typing" | "threads" | "thread-members" | "users" | "read-receipts"
             );
-            Some(if chat { Service::Chat } else { Service::Guilds })
+            Some(match third {
+                "call" => Service::Voice,
+                _ if chat => Service::Chat,
+                _ => Service::Guilds,
+            })
         }
         _ => None,
     }
@@ -144,6 +148,7 @@ mod tests {
             ("/api/v10/voice/ice-servers", Service::Voice),
             ("/voice/ws", Service::Voice),
             ("/api/v10/stage-instances/1", Service::Voice),
+            ("/api/v10/channels/1/call/ring", Service::Voice),
             ("/api/v10/guilds/1/voice-states/@me", Service::Voice),
             ("/api/v10/users/@me/settings", Service::Users),
             ("/api/v10/users/1/profile", Service::Users),

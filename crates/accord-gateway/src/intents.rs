@@ -69,7 +69,8 @@ pub fn required(event: &str, in_guild: bool) -> Option<u64> {
         "GUILD_BAN_ADD" | "GUILD_BAN_REMOVE" | "GUILD_AUDIT_LOG_ENTRY_CREATE" => Some(GUILD_MODERATION),
         "GUILD_EMOJIS_UPDATE" | "GUILD_STICKERS_UPDATE" => Some(GUILD_EXPRESSIONS),
         "INVITE_CREATE" | "INVITE_DELETE" => Some(GUILD_INVITES),
-        "VOICE_STATE_UPDATE" => Some(GUILD_VOICE_STATES),
+        // A call's voice states (DMs, group DMs) reach its recipients whatever their intents.
+        "VOICE_STATE_UPDATE" => in_guild.then_some(GUILD_VOICE_STATES),
         "PRESENCE_UPDATE" => Some(GUILD_PRESENCES),
         "MESSAGE_CREATE" | "MESSAGE_UPDATE" | "MESSAGE_DELETE" | "MESSAGE_DELETE_BULK" => {
             pick(GUILD_MESSAGES, DIRECT_MESSAGES)

@@ -1,5 +1,5 @@
 //! `POST /voice/join`, `POST /voice/leave` (seed 000), `GET /voice/ice-servers`, and the
-//! stage and voice-state routes of [`stage`].
+//! stage and voice-state routes of [`stage`], and ringing in calls ([`call`]).
 
 use accord_core::Snowflake;
 use accord_service::extract::Json;
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::Voice;
 
+mod call;
 mod stage;
 
 pub fn router() -> Router<Voice> {
@@ -23,6 +24,7 @@ pub fn router() -> Router<Voice> {
         .route("/voice/leave", post(leave))
         .route("/voice/ice-servers", get(ice_servers))
         .merge(stage::router())
+        .merge(call::router())
 }
 
 #[derive(Debug, Deserialize)]

@@ -3,8 +3,10 @@
 //!
 //! Parts: [`state`] (join, change, leave, VOICE_STATE_UPDATE), [`grant`] (the voice token),
 //! [`placement`] (voice nodes and the node hosting each channel), [`moderate`] (moves,
-//! disconnects, server mute and deafen), [`stage`] (stage instances).
+//! disconnects, server mute and deafen), [`stage`] (stage instances), [`call`] (ringing in DMs
+//! and group DMs).
 
+pub mod call;
 pub mod grant;
 pub mod moderate;
 pub mod placement;

@@ -109,6 +109,9 @@ pub async fn request(ctx: &ServiceContext, who: &Requester, req: &VoiceRequest) 
     if current.as_ref() != Some(&state) {
         publish(ctx, scope, &state, channel_id).await;
     }
+    if let (Some(private), false) = (&access.private, same_place) {
+        crate::voice::call::joined(ctx, scope, &private.recipients, &state).await;
+    }
     let server = if same_place { None } else { Some(server_for(ctx, scope, &state, channel).await) };
     Ok(Some(Joined { state, server }))
 }
@@ -290,12 +293,17 @@ async fn announce_left(ctx: &ServiceContext, scope: Snowflake, state: &VoiceStat
     left.suppress = false;
     left.request_to_speak_timestamp = None;
     publish(ctx, scope, &left, channel).await;
-    // A stage ends with its last participant.
+    // A stage, or a call, ends with its last participant.
+    let empty = ctx.kv.voice_list(scope).await.is_ok_and(|all| all.iter().all(|e| e.channel != channel));
+    if !empty {
+        return;
+    }
     if state.guild_id.is_some() {
-        let empty = ctx.kv.voice_list(scope).await.is_ok_and(|all| all.iter().all(|e| e.channel != channel));
-        if empty && let Err(error) = crate::voice::stage::end_now(ctx, channel).await {
+        if let Err(error) = crate::voice::stage::end_now(ctx, channel).await {
             tracing::warn!(code = error.code.name, "an emptied stage stays open");
         }
+    } else if let Ok(Some(private)) = ctx.store.private_channel(scope).await {
+        crate::voice::call::ended(ctx, scope, &private.recipients).await;
     }
 }
 

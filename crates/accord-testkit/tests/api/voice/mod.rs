@@ -1,6 +1,7 @@
 //! Voice: voice states over the gateway and REST, and media through the SFU with headless
 //! WebRTC participants (`accord_client::voice`) on loopback.
 
+mod calls;
 mod media;
 mod stage;
 mod states;

@@ -23,7 +23,10 @@ fn dead_s3() -> ObjectBlobs {
 }
 
 fn config(dir: &tempfile::TempDir) -> Config {
-    Config { data_dir: dir.path().to_path_buf(), ..Config::default() }
+    let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+    // The SFU's UDP port follows the default listen port otherwise: several servers run at once.
+    config.voice.udp = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
+    config
 }
 
 #[tokio::test]

@@ -194,6 +194,8 @@ impl World {
         let mut config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
         config.auth.argon2_memory_kib = 64;
         config.auth.argon2_iterations = 1;
+        // The SFU's UDP port follows the default listen port otherwise: several servers run at once.
+        config.voice.udp = Some(std::net::SocketAddr::from(([127, 0, 0, 1], 0)));
         let kv = Outage::new();
         let mut backends = Backends::open(&config).await.expect("embedded backends");
         backends.kv = kv.clone();

@@ -38,6 +38,8 @@ pub struct Node {
     connections: Mutex<HashMap<PeerId, Connection>>,
     /// Woken when a participant connects, so its voice state is followed at once.
     pub joined: tokio::sync::Notify,
+    /// Woken when the node's load changes, so placements see it at once.
+    changed: tokio::sync::Notify,
 }
 
 impl Node {
@@ -47,16 +49,19 @@ impl Node {
             endpoint,
             connections: Mutex::default(),
             joined: tokio::sync::Notify::new(),
+            changed: tokio::sync::Notify::new(),
         }
     }
 
     pub fn connected(&self, peer: PeerId, connection: Connection) {
         self.lock().insert(peer, connection);
         self.joined.notify_one();
+        self.changed.notify_one();
     }
 
     pub fn disconnected(&self, peer: PeerId) {
         self.lock().remove(&peer);
+        self.changed.notify_one();
     }
 
     /// Every connected participant.
@@ -68,22 +73,29 @@ impl Node {
         self.connections.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Renews, records and sweeps every [`RENEW_EVERY`] until the process ends.
+    /// Renews, records and sweeps every [`RENEW_EVERY`], and records again whenever the
+    /// load changes, until the process ends.
     pub async fn run(self: Arc<Self>, ctx: ServiceContext) {
         let mut beat = tokio::time::interval(RENEW_EVERY);
         loop {
-            beat.tick().await;
-            self.beat(&ctx).await;
+            tokio::select! {
+                _ = beat.tick() => self.beat(&ctx).await,
+                _ = self.changed.notified() => self.record(&ctx, self.connections().len()).await,
+            }
+        }
+    }
+
+    async fn record(&self, ctx: &ServiceContext, load: usize) {
+        let record = VoiceNode { id: self.id.clone(), endpoint: self.endpoint.clone(), load: load as u64 };
+        let record = serde_json::to_string(&record).expect("records serialise");
+        if let Err(error) = ctx.kv.registry_put(placement::GROUP, &self.id, &record, RECORD_TTL).await {
+            tracing::warn!(%error, "voice node not recorded");
         }
     }
 
     async fn beat(&self, ctx: &ServiceContext) {
         let connections = self.connections();
-        let record = VoiceNode { id: self.id.clone(), endpoint: self.endpoint.clone(), load: connections.len() as u64 };
-        let record = serde_json::to_string(&record).expect("records serialise");
-        if let Err(error) = ctx.kv.registry_put(placement::GROUP, &self.id, &record, RECORD_TTL).await {
-            tracing::warn!(%error, "voice node not recorded");
-        }
+        self.record(ctx, connections.len()).await;
         let held: Vec<(Snowflake, Snowflake)> = connections.iter().map(|c| (c.scope, c.user_id)).collect();
         if !held.is_empty()
             && let Err(error) = ctx.kv.voice_renew(&held, HOLD_TTL).await

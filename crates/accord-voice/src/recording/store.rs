@@ -3,7 +3,6 @@
 //! can read the channel finds the recording there.
 
 use accord_core::Snowflake;
-use accord_core::time::format_timestamp;
 use accord_service::audience::Audience;
 use accord_service::{ServiceContext, render};
 use accord_store::{AttachmentRecord, MessageRecord};
@@ -24,10 +23,9 @@ pub async fn run(ctx: ServiceContext, mut recordings: mpsc::Receiver<FinishedRec
 pub async fn store(ctx: &ServiceContext, recording: FinishedRecording) -> anyhow::Result<Snowflake> {
     let channel = ctx.store.channel(recording.channel_id).await?.ok_or_else(|| anyhow::anyhow!("channel gone"))?;
     let mut attachments = Vec::new();
-    let stamp = format_timestamp(recording.started_ms).replace([':', '.'], "-");
     for (user, bytes) in recording.files {
         let id = ctx.next_id();
-        let filename = format!("recording-{stamp}-{user}.ogg");
+        let filename = accord_files::filename::sanitize(&format!("recording-{}-{user}.ogg", recording.started_ms));
         let key = accord_files::keys::attachment(channel.id, id, &filename);
         let size = bytes.len() as u64;
         ctx.blobs.put(&key, bytes.into(), "audio/ogg").await?;

@@ -3,6 +3,8 @@
 
 mod calls;
 mod media;
+mod placement;
+mod recording;
 mod stage;
 mod states;
 mod video;

@@ -17,12 +17,14 @@ pub mod sfu;
 pub mod signal;
 pub mod watch;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use accord_core::Snowflake;
 use accord_service::ServiceContext;
 use axum::Router;
 use axum::routing::get;
+use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
 pub use config::VoiceConfig;
@@ -47,11 +49,12 @@ impl Voice {
     pub async fn start(
         ctx: ServiceContext,
         config: VoiceConfig,
-        udp: std::net::SocketAddr,
+        udp: SocketAddr,
         endpoint: String,
     ) -> std::io::Result<Self> {
         let (recordings_tx, recordings) = mpsc::channel(RECORDING_QUEUE);
-        let sfu = Sfu::start(config.udp.unwrap_or(udp), config.public_ip, recordings_tx).await?;
+        let socket = bind(config.udp, udp).await?;
+        let sfu = Sfu::start(socket, config.public_ip, recordings_tx)?;
         let endpoint = config.endpoint.clone().unwrap_or(endpoint);
         let node = Arc::new(Node::new(endpoint));
         node.announce(&ctx).await;
@@ -80,5 +83,22 @@ impl Voice {
 
     pub(crate) fn ice_servers(&self, user: Snowflake) -> ice::IceServers {
         ice::ice_servers(&self.config, user, accord_core::time::now_ms() / 1000)
+    }
+}
+
+/// The SFU's socket: at `configured`, or else at the HTTP port's number over UDP, falling back
+/// to a free port when that one is taken (the port is announced to clients either way; only a
+/// configured one, which firewalls expect, must be exact).
+async fn bind(configured: Option<SocketAddr>, listen: SocketAddr) -> std::io::Result<UdpSocket> {
+    if let Some(addr) = configured {
+        return UdpSocket::bind(addr).await;
+    }
+    match UdpSocket::bind(listen).await {
+        Ok(socket) => Ok(socket),
+        Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
+            tracing::warn!(%listen, "UDP port taken: the SFU takes a free one (set voice.udp to fix it)");
+            UdpSocket::bind(SocketAddr::new(listen.ip(), 0)).await
+        }
+        Err(error) => Err(error),
     }
 }

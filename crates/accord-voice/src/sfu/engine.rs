@@ -45,14 +45,13 @@ pub struct Sfu {
 }
 
 impl Sfu {
-    /// Binds `udp` and starts the task. Media is announced at `public_ip` (default: the
-    /// bound address). Stopped recordings go to `recordings`.
-    pub async fn start(
-        udp: SocketAddr,
+    /// Starts the task on `socket`. Media is announced at `public_ip` (default: the bound
+    /// address). Stopped recordings go to `recordings`.
+    pub fn start(
+        socket: UdpSocket,
         public_ip: Option<IpAddr>,
         recordings: mpsc::Sender<FinishedRecording>,
     ) -> io::Result<Self> {
-        let socket = UdpSocket::bind(udp).await?;
         let bound = socket.local_addr()?;
         let ip = match public_ip.unwrap_or(bound.ip()) {
             ip if ip.is_unspecified() => {

@@ -336,5 +336,8 @@ pub async fn delete(
     }
     ctx.events_committed();
     crate::files::remove_later(&ctx, with_threads, None, Vec::new());
+    if let Some(guild_id) = access.channel.guild_id.filter(|_| render::is_voice_kind(access.channel.kind)) {
+        accord_service::voice::state::channel_deleted(&ctx, guild_id, channel_id).await;
+    }
     Ok(axum::Json(rendered).into_response())
 }

@@ -85,6 +85,14 @@ pub async fn request(ctx: &ServiceContext, who: &Requester, req: &VoiceRequest) 
         _ => return Err(ApiError::new(&code::WRONG_CHANNEL_TYPE)),
     };
     access.require_permission(Permissions::CONNECT)?;
+    // A block between the two of a DM stops their calls, as it stops their messages.
+    if let Some(private) = access.private.as_ref().filter(|p| p.channel.kind == accord_store::private_channels::DM) {
+        for other in private.others(who.user_id) {
+            if ctx.store.relationship_pair(who.user_id, other).await?.blocked() {
+                return Err(ApiError::new(&code::CANNOT_MESSAGE_USER));
+            }
+        }
+    }
     let limit = channel.user_limit.filter(|n| *n > 0 && !access.permissions.contains(Permissions::MOVE_MEMBERS));
     let current = state_of(ctx, scope, who.user_id).await?;
     let same_place =
@@ -262,6 +270,16 @@ pub async fn leave(
 pub async fn left_guild(ctx: &ServiceContext, guild: Snowflake, user: Snowflake) {
     if let Err(error) = leave(ctx, guild, user, None).await {
         tracing::warn!(code = error.code.name, "a departed member's voice state stays until it lapses");
+    }
+}
+
+/// A voice channel was deleted: everyone in it leaves (their media closes as they do).
+pub async fn channel_deleted(ctx: &ServiceContext, guild: Snowflake, channel: Snowflake) {
+    let Ok(entries) = ctx.kv.voice_list(guild).await else { return };
+    for entry in entries.into_iter().filter(|e| e.channel == channel) {
+        if let Err(error) = leave(ctx, guild, entry.user, None).await {
+            tracing::warn!(code = error.code.name, "a deleted channel's voice state stays until it lapses");
+        }
     }
 }
 

@@ -97,3 +97,16 @@ async fn a_group_call_rings_every_other_recipient() {
     join(&b, &group).await;
     assert_eq!(phone.next_dispatch("CALL_UPDATE", WAIT).await.unwrap()["ringing"], json!([c.id]));
 }
+
+#[tokio::test]
+async fn a_block_stops_calls_in_a_dm() {
+    let server = TestServer::spawn().await;
+    let a = server.user("caller").await;
+    let b = server.user("blocker").await;
+    befriend(&a, &b).await;
+    let dm = a.api.post("/users/@me/channels", json!({ "recipient_id": b.id })).await.unwrap().id();
+    let blocked = b.api.put(&format!("/users/@me/relationships/{}", a.id), json!({ "type": 2 })).await.unwrap();
+    assert_eq!(blocked.status, 204, "{}", blocked.text);
+    let call = a.api.post("/voice/join", json!({ "channel_id": dm })).await.unwrap();
+    assert_error(&call, 403, 50007);
+}

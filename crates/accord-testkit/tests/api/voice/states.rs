@@ -181,3 +181,28 @@ async fn ice_servers_carry_turn_credentials_only_when_configured() {
     let anonymous = server.client().get("/voice/ice-servers").await.unwrap();
     assert_eq!(anonymous.status, 401);
 }
+
+#[tokio::test]
+async fn deleting_a_voice_channel_disconnects_everyone_in_it() {
+    let server = TestServer::spawn().await;
+    let owner = server.user("owner").await;
+    let guild = server.guild(&owner).await;
+    let member = server.member(&guild, "member").await;
+    let room = owner
+        .api
+        .post(&format!("/guilds/{}/channels", guild.id), json!({ "name": "Room", "type": 2 }))
+        .await
+        .unwrap()
+        .id();
+    let mut seen = server.connect().await;
+    seen.identify_ready(&owner.token, GUILDS | GUILD_VOICE_STATES).await.unwrap();
+    let peer = participant(&member, &room, audio()).await;
+    seen.next_dispatch("VOICE_STATE_UPDATE", WAIT).await.unwrap();
+
+    assert_eq!(owner.api.delete(&format!("/channels/{room}")).await.unwrap().status, 200);
+    let left = seen.next_dispatch("VOICE_STATE_UPDATE", WAIT).await.unwrap();
+    assert_eq!((left["user_id"].as_str(), left["channel_id"].is_null()), (Some(member.id.as_str()), true));
+    assert!(peer.wait_for(MEDIA_WITHIN, |o| o.closed == Some(4014)).await, "the media closes");
+    let state = owner.api.get(&format!("/guilds/{}/voice-states/{}", guild.id, member.id)).await.unwrap();
+    assert_error(&state, 404, 10065);
+}

@@ -28,6 +28,8 @@ pub mod action {
     pub const MEMBER_BAN_REMOVE: u16 = 23;
     pub const MEMBER_UPDATE: u16 = 24;
     pub const MEMBER_ROLE_UPDATE: u16 = 25;
+    pub const MEMBER_MOVE: u16 = 26;
+    pub const MEMBER_DISCONNECT: u16 = 27;
     pub const BOT_ADD: u16 = 28;
     pub const ROLE_CREATE: u16 = 30;
     pub const ROLE_UPDATE: u16 = 31;

@@ -56,7 +56,7 @@ impl Voice {
         let socket = bind(config.udp, udp).await?;
         let sfu = Sfu::start(socket, config.public_ip, recordings_tx)?;
         let endpoint = config.endpoint.clone().unwrap_or(endpoint);
-        let node = Arc::new(Node::new(endpoint));
+        let node = Arc::new(Node::new(endpoint, sfu.address.to_string()));
         node.announce(&ctx).await;
         tokio::spawn(node.clone().run(ctx.clone()));
         tokio::spawn(recording::store::run(ctx.clone(), recordings));

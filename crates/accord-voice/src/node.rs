@@ -35,6 +35,8 @@ impl Connection {
 pub struct Node {
     pub id: String,
     pub endpoint: String,
+    /// The SFU's public UDP address.
+    pub udp: String,
     connections: Mutex<HashMap<PeerId, Connection>>,
     /// Woken when a participant connects, so its voice state is followed at once.
     pub joined: tokio::sync::Notify,
@@ -43,10 +45,11 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn new(endpoint: String) -> Self {
+    pub fn new(endpoint: String, udp: String) -> Self {
         Self {
             id: format!("{:016x}", rand::random::<u64>()),
             endpoint,
+            udp,
             connections: Mutex::default(),
             joined: tokio::sync::Notify::new(),
             changed: tokio::sync::Notify::new(),
@@ -86,7 +89,12 @@ impl Node {
     }
 
     async fn record(&self, ctx: &ServiceContext, load: usize) {
-        let record = VoiceNode { id: self.id.clone(), endpoint: self.endpoint.clone(), load: load as u64 };
+        let record = VoiceNode {
+            id: self.id.clone(),
+            endpoint: self.endpoint.clone(),
+            udp: self.udp.clone(),
+            load: load as u64,
+        };
         let record = serde_json::to_string(&record).expect("records serialise");
         if let Err(error) = ctx.kv.registry_put(placement::GROUP, &self.id, &record, RECORD_TTL).await {
             tracing::warn!(%error, "voice node not recorded");

@@ -182,12 +182,22 @@ async fn modify_member(
     let before = member.clone();
     let voice_move = body.channel_id;
     apply(&access, &mut member, body, user_id == caller)?;
-    if let Some(target) = voice_move {
-        voice::moderate::move_member(ctx, &access, user_id, target).await?;
+    let log = AuditLog::new(ctx, guild_id, caller, reason);
+    let mut events = Vec::new();
+    if let Some(target) = voice_move
+        && voice::moderate::move_member(ctx, &access, user_id, target).await?
+    {
+        events.push(match target {
+            Some(channel) => {
+                let options = json!({ "channel_id": channel, "count": "1" });
+                log.entry_with(action::MEMBER_MOVE, None, Vec::new(), Some(options))
+            }
+            None => log.entry_with(action::MEMBER_DISCONNECT, None, Vec::new(), Some(json!({ "count": "1" }))),
+        });
     }
     let user = user_of(ctx, user_id).await?;
-    let mut events = vec![events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user)];
-    events.extend(entries(&AuditLog::new(ctx, guild_id, caller, reason), &access, &before, &member));
+    events.push(events::member(ctx, "GUILD_MEMBER_UPDATE", &member, &user));
+    events.extend(entries(&log, &access, &before, &member));
     events.extend(thread_sync::on_roles_changed(ctx, &access, &before, &member).await?);
     ctx.store.update_member(&member, &events).await?;
     ctx.events_committed();

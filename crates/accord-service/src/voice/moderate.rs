@@ -15,19 +15,18 @@ use crate::{ApiError, ServiceContext};
 
 /// Moves `user` to `target`, or disconnects them (`None`). The mover needs MOVE_MEMBERS (and
 /// CONNECT on the target); the member must be able to connect there themselves. 400 (40032)
-/// when the member is not in voice in this guild.
+/// when the member is not in voice in this guild. True when the member moved or left.
 pub async fn move_member(
     ctx: &ServiceContext,
     mover: &GuildAccess,
     user: Snowflake,
     target: Option<Snowflake>,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let guild = mover.guild.id;
     let current = state::state_of(ctx, guild, user).await?.ok_or(ApiError::new(&code::TARGET_NOT_IN_VOICE))?;
     let Some(target) = target else {
         mover.require_permission(Permissions::MOVE_MEMBERS)?;
-        state::leave(ctx, guild, user, None).await?;
-        return Ok(());
+        return Ok(state::leave(ctx, guild, user, None).await?.is_some());
     };
     let channel = ctx.store.channel(target).await?.filter(|c| c.guild_id == Some(guild) && is_voice_kind(c.kind));
     let channel = channel.ok_or(ApiError::new(&code::UNKNOWN_CHANNEL))?;
@@ -35,14 +34,14 @@ pub async fn move_member(
     let member = ctx.store.member(guild, user).await?.ok_or(ApiError::new(&code::UNKNOWN_MEMBER))?;
     mover.as_member(member).require_in_channel(&channel, Permissions::CONNECT)?;
     if current.channel_id == Some(target) {
-        return Ok(());
+        return Ok(false);
     }
     let session = current.session_id.clone();
     let moved = state::relocate(ctx, guild, user, &session, target, channel.kind == STAGE).await?;
     if moved {
         tell_new_server(ctx, guild, user, target, session).await;
     }
-    Ok(())
+    Ok(moved)
 }
 
 /// A moved member's clients learn where the new channel's media runs.

@@ -20,6 +20,8 @@ pub struct VoiceNode {
     pub id: String,
     /// `host:port` clients open `/voice/ws` at.
     pub endpoint: String,
+    /// The public UDP address its SFU carries media on.
+    pub udp: String,
     /// Peers connected to it.
     pub load: u64,
 }

@@ -152,6 +152,11 @@ async fn moderators_move_and_disconnect_members() {
     assert!(state["channel_id"].is_null());
     let again = owner.api.patch(&path, json!({ "channel_id": null })).await.unwrap();
     assert_error(&again, 400, 40032);
+    let log = |action: u32| format!("/guilds/{}/audit-logs?action_type={action}", guild.id);
+    let moves = owner.api.get(&log(26)).await.unwrap();
+    assert_eq!(moves.body["audit_log_entries"][0]["options"]["channel_id"], second.as_str(), "{}", moves.text);
+    let disconnects = owner.api.get(&log(27)).await.unwrap();
+    assert_eq!(disconnects.body["audit_log_entries"].as_array().map(Vec::len), Some(1), "{}", disconnects.text);
 }
 
 #[tokio::test]

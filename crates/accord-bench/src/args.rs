@@ -1,10 +1,14 @@
 //! The command line. Each scenario's arguments are also its parameters, so tests build them
 //! directly.
 
+mod voice;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use voice::VoiceArgs;
 
 #[derive(Debug, Parser)]
 #[command(name = "accord-bench", about = "Load generators for Accord (loopback only)", version)]
@@ -21,6 +25,9 @@ pub enum Scenario {
     /// One actor and N watchers in one guild; the actor changes its presence M times in bursts
     /// of K; every watcher should get one PRESENCE_UPDATE per burst (changes coalesce).
     Presence(PresenceArgs),
+    /// K voice channels of N participants each; every participant sends an audio frame every
+    /// 20 ms and should receive every frame of the other N-1 through the SFU.
+    Voice(VoiceArgs),
 }
 
 /// Where the server under test is.
@@ -229,5 +236,17 @@ mod tests {
         assert_eq!((args.watchers, args.changes, args.burst, args.pause_ms), (200, 200, 5, 500));
         assert_eq!((args.bursts(), args.watcher_status.as_str()), (40, "online"));
         assert_eq!(PresenceArgs::embedded(5, 21, 5).bursts(), 5, "a shorter last burst counts");
+    }
+
+    #[test]
+    fn voice_defaults_to_3_channels_of_4_for_10_seconds() {
+        let cli = Cli::try_parse_from(["accord-bench", "voice", "--embedded"]).expect("parses");
+        let Scenario::Voice(args) = cli.scenario else { panic!("not voice") };
+        assert_eq!((args.channels, args.peers, args.seconds, args.frames()), (3, 4, 10, 500));
+        assert!(!args.find_max);
+        let limits = ["accord-bench", "voice", "--embedded", "--max-cores", "2"];
+        assert!(Cli::try_parse_from(limits).is_err(), "limits belong to --find-max");
+        assert!(Cli::try_parse_from(["accord-bench", "voice", "--embedded", "--peers", "1"]).is_err());
+        assert_eq!(VoiceArgs::embedded(1, 3, 1).frames(), 50);
     }
 }

@@ -1,18 +1,23 @@
 //! Benchmark programs for Accord: load generators that drive a real server (one already running
-//! at `--url`, or one started in this process with `--embedded`) through its public HTTP and
-//! WebSocket ports on loopback, and report throughput, latency and memory. Not timed tests: they
-//! print figures; only their smoke tests assert.
+//! at `--url`, or one started in this process with `--embedded`) through its public HTTP,
+//! WebSocket and voice (UDP) ports on loopback, and report throughput, latency, memory and CPU.
+//! Not timed tests: they print figures; only their smoke tests assert.
 //!
 //! Parts: [`args`] (the command line, which doubles as each scenario's parameters), [`target`]
-//! (the server under test and its memory), [`setup`] (users, a guild, sessions), [`clock`]
-//! (send times), the scenarios [`fanout`] (N sessions in one guild receive M messages) and
-//! [`presence`] (N watchers see one user's M presence changes, coalesced), and [`stats`]
-//! (percentiles and the fan-out report).
+//! (the server under test, its memory and CPU time), [`cpu`] (CPU time from `/proc`), [`udp`]
+//! (datagrams the kernel dropped), [`setup`] (users, a guild, sessions), [`clock`] (send
+//! times), the scenarios [`fanout`] (N sessions in one guild receive M messages), [`presence`]
+//! (N watchers see one user's M presence changes, coalesced) and [`voice`] (K voice channels
+//! of N WebRTC participants exchange audio through the SFU; `--find-max` looks for the most
+//! the server carries within limits), and [`stats`] (percentiles and the fan-out report).
 
 pub mod args;
 pub mod clock;
+pub mod cpu;
 pub mod fanout;
 pub mod presence;
 pub mod setup;
 pub mod stats;
 pub mod target;
+pub mod udp;
+pub mod voice;

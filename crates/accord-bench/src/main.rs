@@ -20,6 +20,14 @@ async fn main() -> anyhow::Result<()> {
             let report = accord_bench::presence::run(&args).await?;
             print(&report.to_text(), &report.to_json(), args.json.as_deref())
         }
+        Scenario::Voice(args) if args.find_max => {
+            let report = accord_bench::voice::find_max::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+        Scenario::Voice(args) => {
+            let report = accord_bench::voice::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
     }
 }
 

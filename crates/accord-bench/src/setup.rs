@@ -49,9 +49,9 @@ pub async fn register(anonymous: &Client, username: String) -> anyhow::Result<Ac
     Ok(Account { token: token.to_owned() })
 }
 
-/// `api`'s user creates a guild named `name` and a never-expiring invite; returns (text
-/// channel id, invite code).
-pub async fn guild_with_invite(api: &Client, name: &str) -> anyhow::Result<(String, String)> {
+/// `api`'s user creates a guild named `name` and a never-expiring invite; returns (guild id,
+/// text channel id, invite code).
+pub async fn guild_with_invite(api: &Client, name: &str) -> anyhow::Result<(String, String, String)> {
     let guild = ok(api.post("/guilds", json!({ "name": name })).await?, "create guild")?;
     let guild_id = guild["id"].as_str().context("guild without id")?;
     let channels = ok(api.get(&format!("/guilds/{guild_id}/channels")).await?, "list channels")?;
@@ -66,7 +66,7 @@ pub async fn guild_with_invite(api: &Client, name: &str) -> anyhow::Result<(Stri
         "create invite",
     )?;
     let code = invite["code"].as_str().context("invite without code")?.to_owned();
-    Ok((text, code))
+    Ok((guild_id.to_owned(), text, code))
 }
 
 /// `POST /invites/{code}` as `account`.
@@ -100,6 +100,7 @@ pub struct Crowd {
     pub lead: Account,
     /// The lead's REST client.
     pub lead_api: Client,
+    pub guild: String,
     /// The guild's text channel.
     pub channel: String,
     pub members: Vec<Account>,
@@ -117,10 +118,10 @@ pub async fn crowd(
 ) -> anyhow::Result<Crowd> {
     let lead = by(deadline, "registering the lead user", register(anonymous, format!("{prefix}_lead"))).await??;
     let lead_api = anonymous.authorized(format!("Bearer {}", lead.token));
-    let (channel, invite) = by(deadline, "creating the guild", guild_with_invite(&lead_api, name)).await??;
+    let (guild, channel, invite) = by(deadline, "creating the guild", guild_with_invite(&lead_api, name)).await??;
     let joining = members(anonymous, &invite, prefix, count, concurrency);
     let members = by(deadline, "registering and joining", joining).await??;
-    Ok(Crowd { lead, lead_api, channel, members })
+    Ok(Crowd { lead, lead_api, guild, channel, members })
 }
 
 /// Connects, identifies with `intents` (and `presence`, an op 3 `d`, when given), and reads up

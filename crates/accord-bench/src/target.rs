@@ -1,15 +1,22 @@
 //! The server under test: one already running at a URL, or Accord started in this process; and
-//! how its resident memory is read.
+//! how its resident memory and CPU time are read.
+//!
+//! Parts: `embedded` (starting Accord in this process, on the bench's runtime or on threads
+//! of its own).
+
+mod embedded;
 
 use std::time::Duration;
 
-use accord_server::{Config, Server};
 use anyhow::Context;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 use crate::args::TargetArgs;
+use crate::cpu;
+use crate::udp::Drops;
+
+pub use embedded::{Counter, Placement, SERVER_THREADS};
 
 /// Whose memory [`Target::rss_kib`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,57 +39,97 @@ impl RssScope {
     }
 }
 
+/// Whose CPU time [`Target::server_cpu_ns`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CpuScope {
+    /// The embedded server's own threads ([`Placement::OwnThreads`]), apart from the clients.
+    ServerThreads,
+    /// This process: the embedded server shares the bench's runtime with its clients.
+    ThisProcess,
+    /// The server's own process (`--server-pid`).
+    Server(u32),
+    /// Not measured (`--url` without `--server-pid`).
+    None,
+}
+
+impl CpuScope {
+    pub fn describe(self) -> String {
+        match self {
+            Self::ServerThreads => format!("the embedded server's own threads, named {SERVER_THREADS}"),
+            Self::ThisProcess => "this process: embedded server and bench clients together".into(),
+            Self::Server(pid) => format!("server process {pid}"),
+            Self::None => "not measured (give --server-pid)".into(),
+        }
+    }
+}
+
 /// A server to benchmark.
 pub struct Target {
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub base_url: String,
     pub rss_scope: RssScope,
+    pub cpu_scope: CpuScope,
+    /// The embedded server's count of media packets its SFU forwarded.
+    pub forwarded_packets: Option<Counter>,
+    /// The embedded server's SFU address (its UDP socket).
+    pub voice_udp: Option<std::net::SocketAddr>,
     /// Set for an embedded server: stops it when sent or dropped.
     stop: Option<oneshot::Sender<()>>,
-    /// The embedded server's serving task.
-    task: Option<JoinHandle<anyhow::Result<()>>>,
+    /// Set for an embedded server: what its serving ended with.
+    done: Option<oneshot::Receiver<anyhow::Result<()>>>,
     /// Kept so the embedded server's data directory lives as long as it does.
     _data_dir: Option<TempDir>,
 }
 
 impl Target {
-    /// The target `args` name, starting the embedded server if asked to; `server_pid` is the
-    /// process whose memory a `--url` target reports.
+    /// The target `args` name, starting the embedded server (on the bench's runtime) if asked
+    /// to; `server_pid` is the process whose memory a `--url` target reports.
     pub async fn from_args(args: &TargetArgs, server_pid: Option<u32>) -> anyhow::Result<Self> {
+        Self::from_args_on(args, server_pid, Placement::Shared).await
+    }
+
+    /// As [`Self::from_args`], an embedded server placed as `placement` says.
+    pub async fn from_args_on(
+        args: &TargetArgs,
+        server_pid: Option<u32>,
+        placement: Placement,
+    ) -> anyhow::Result<Self> {
         match &args.url {
             Some(url) => Ok(Self {
                 base_url: url.trim_end_matches('/').to_owned(),
                 rss_scope: server_pid.map_or(RssScope::None, RssScope::Server),
+                cpu_scope: server_pid.map_or(CpuScope::None, CpuScope::Server),
+                forwarded_packets: None,
+                voice_udp: None,
                 stop: None,
-                task: None,
+                done: None,
                 _data_dir: None,
             }),
-            None => Self::embedded().await,
+            None => Self::embedded_on(placement).await,
         }
     }
 
-    /// Starts Accord on 127.0.0.1:0 in this process, with settings that keep setup cheap: a low
-    /// Argon2 cost and no limit on registrations. Everything else is the default configuration.
+    /// Starts Accord on 127.0.0.1:0 in this process, on the bench's runtime, with settings that
+    /// keep setup cheap (see `embedded::config`).
     pub async fn embedded() -> anyhow::Result<Self> {
+        Self::embedded_on(Placement::Shared).await
+    }
+
+    /// Starts Accord on 127.0.0.1:0 in this process, placed as `placement` says.
+    pub async fn embedded_on(placement: Placement) -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir().context("temporary data directory")?;
-        let mut config = Config { data_dir: data_dir.path().to_path_buf(), ..Config::default() };
-        config.auth.argon2_memory_kib = 64;
-        config.auth.argon2_iterations = 1;
-        config.edge.auth_attempts_per_minute = 1_000_000;
-        config.edge.api_requests_per_minute = 100_000_000;
-        config.edge.messages_per_10_seconds = 100_000_000;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("binding 127.0.0.1:0")?;
-        let addr = listener.local_addr()?;
-        let server = Server::build(&config).await?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server.serve(listener, async move {
-            let _ = stopped.await;
-        }));
+        let started = embedded::start(placement, data_dir.path().to_path_buf()).await?;
         Ok(Self {
-            base_url: format!("http://{addr}"),
+            base_url: format!("http://{}", started.addr),
             rss_scope: RssScope::ThisProcess,
-            stop: Some(stop),
-            task: Some(task),
+            cpu_scope: match placement {
+                Placement::Shared => CpuScope::ThisProcess,
+                Placement::OwnThreads => CpuScope::ServerThreads,
+            },
+            forwarded_packets: started.forwarded,
+            voice_udp: started.voice_udp,
+            stop: Some(started.stop),
+            done: Some(started.done),
             _data_dir: Some(data_dir),
         })
     }
@@ -107,14 +154,56 @@ impl Target {
         }
     }
 
+    /// CPU time of the measured server in nanoseconds, if there is one to measure.
+    pub fn server_cpu_ns(&self) -> Option<u64> {
+        match self.cpu_scope {
+            CpuScope::ServerThreads => cpu::threads_cpu_ns(SERVER_THREADS),
+            CpuScope::ThisProcess => cpu::process_cpu_ns("self"),
+            CpuScope::Server(pid) => cpu::process_cpu_ns(&pid.to_string()),
+            CpuScope::None => None,
+        }
+    }
+
+    /// Time the measured server's threads spent runnable but waiting for a CPU, and this
+    /// process's other threads (the clients), in nanoseconds.
+    pub fn run_queue_wait_ns(&self) -> (Option<u64>, Option<u64>) {
+        let server_thread = |name: &str| name.starts_with(SERVER_THREADS);
+        match self.cpu_scope {
+            CpuScope::ServerThreads => (
+                cpu::run_queue_wait_ns("self", server_thread),
+                cpu::run_queue_wait_ns("self", |name| !server_thread(name)),
+            ),
+            CpuScope::ThisProcess => (cpu::run_queue_wait_ns("self", |_| true), None),
+            CpuScope::Server(pid) => {
+                (cpu::run_queue_wait_ns(&pid.to_string(), |_| true), cpu::run_queue_wait_ns("self", |_| true))
+            }
+            CpuScope::None => (None, cpu::run_queue_wait_ns("self", |_| true)),
+        }
+    }
+
+    /// Media packets the embedded server's SFU has forwarded so far.
+    pub fn forwarded_packets(&self) -> Option<u64> {
+        self.forwarded_packets.as_ref().map(|count| count())
+    }
+
+    /// UDP datagrams dropped so far at the server's sockets (the embedded SFU's, or those of
+    /// `--server-pid`) and at the rest of this process's.
+    pub fn udp_drops(&self) -> Drops {
+        let pid = match self.cpu_scope {
+            CpuScope::Server(pid) => Some(pid),
+            _ => None,
+        };
+        Drops::read(pid, self.voice_udp.map(|a| a.port()))
+    }
+
     /// Stops an embedded server (closing its gateway connections), waiting at most `wait`.
     pub async fn stop(mut self, wait: Duration) -> anyhow::Result<()> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            let served = tokio::time::timeout(wait, task).await.context("the embedded server did not stop")?;
-            served.context("the embedded server task")??;
+        if let Some(done) = self.done.take() {
+            let served = tokio::time::timeout(wait, done).await.context("the embedded server did not stop")?;
+            served.context("the embedded server ended without a result")??;
         }
         Ok(())
     }

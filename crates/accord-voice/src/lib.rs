@@ -53,7 +53,7 @@ impl Voice {
         endpoint: String,
     ) -> std::io::Result<Self> {
         let (recordings_tx, recordings) = mpsc::channel(RECORDING_QUEUE);
-        let socket = bind(config.udp, udp).await?;
+        let socket = bind(config.udp, udp)?;
         let sfu = Sfu::start(socket, config.public_ip, recordings_tx)?;
         let endpoint = config.endpoint.clone().unwrap_or(endpoint);
         let node = Arc::new(Node::new(endpoint, sfu.address.to_string()));
@@ -89,16 +89,33 @@ impl Voice {
 /// The SFU's socket: at `configured`, or else at the HTTP port's number over UDP, falling back
 /// to a free port when that one is taken (the port is announced to clients either way; only a
 /// configured one, which firewalls expect, must be exact).
-async fn bind(configured: Option<SocketAddr>, listen: SocketAddr) -> std::io::Result<UdpSocket> {
+fn bind(configured: Option<SocketAddr>, listen: SocketAddr) -> std::io::Result<UdpSocket> {
     if let Some(addr) = configured {
-        return UdpSocket::bind(addr).await;
+        return udp_socket(addr);
     }
-    match UdpSocket::bind(listen).await {
+    match udp_socket(listen) {
         Ok(socket) => Ok(socket),
         Err(error) if error.kind() == std::io::ErrorKind::AddrInUse => {
             tracing::warn!(%listen, "UDP port taken: the SFU takes a free one (set voice.udp to fix it)");
-            UdpSocket::bind(SocketAddr::new(listen.ip(), 0)).await
+            udp_socket(SocketAddr::new(listen.ip(), 0))
         }
         Err(error) => Err(error),
     }
+}
+
+/// Socket buffers of the SFU's socket. The default (about 200 KiB) holds some 40 ms of a
+/// hundred participants' packets, so a longer stall of the SFU task on a busy machine made
+/// the kernel drop packets (measured with `accord-bench voice`); the kernel caps this at
+/// `net.core.rmem_max`.
+const SOCKET_BUFFER: usize = 4 * 1024 * 1024;
+
+fn udp_socket(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
+    if let Err(error) = socket.set_recv_buffer_size(SOCKET_BUFFER).and(socket.set_send_buffer_size(SOCKET_BUFFER)) {
+        tracing::warn!(%error, "the SFU's socket keeps the default buffers");
+    }
+    socket.set_nonblocking(true)?;
+    socket.bind(&addr.into())?;
+    UdpSocket::from_std(socket.into())
 }

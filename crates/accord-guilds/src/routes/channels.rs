@@ -331,12 +331,18 @@ pub async fn delete(
         audit::deleted(&rendered),
     );
     let event = events::channel(&ctx, "CHANNEL_DELETE", &access.channel);
+    let voice = render::is_voice_kind(access.channel.kind);
+    // Everyone leaves while the channel still exists, so the gateways can still tell who may
+    // see the leave; a join racing the deletion is swept up after it.
+    if voice {
+        accord_service::voice::state::channel_deleted(&ctx, guild_id, channel_id).await;
+    }
     if !ctx.store.delete_channel(channel_id, &[event, entry]).await? {
         return Err(GuildError::UnknownChannel.into());
     }
     ctx.events_committed();
     crate::files::remove_later(&ctx, with_threads, None, Vec::new());
-    if let Some(guild_id) = access.channel.guild_id.filter(|_| render::is_voice_kind(access.channel.kind)) {
+    if voice {
         accord_service::voice::state::channel_deleted(&ctx, guild_id, channel_id).await;
     }
     Ok(axum::Json(rendered).into_response())

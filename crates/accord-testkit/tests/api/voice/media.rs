@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use accord_testkit::TestServer;
 use serde_json::json;
 
-use super::{MEDIA_WITHIN, audio, participant, wait_for_tracks};
+use super::{Duo, MEDIA_WITHIN, audio, duo, participant, wait_for_tracks};
 
 /// Sends `count` Opus frames of `[index, n]` from each participant, 20 ms apart.
 async fn talk(peers: &[&accord_client::voice::VoicePeer], index_of: &[u8], count: u8, level: i8) {
@@ -65,14 +65,7 @@ fn heard(observed: &accord_client::voice::Observed, user: &str) -> usize {
 
 #[tokio::test]
 async fn server_mute_drops_audio_at_the_sfu_and_speaking_follows_levels() {
-    let server = TestServer::spawn().await;
-    let owner = server.user("owner").await;
-    let guild = server.guild(&owner).await;
-    let speaker = server.member(&guild, "speaker").await;
-    let listener = participant(&owner, &guild.voice, audio()).await;
-    let talker = participant(&speaker, &guild.voice, audio()).await;
-    wait_for_tracks(&listener, &[&speaker.id], 1).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let Duo { server: _server, owner, guild, member: speaker, owner_peer: listener, member_peer: talker } = duo().await;
 
     let started = Instant::now();
     talker.send_audio(&[1, 0, 0xf8], -20);
@@ -144,4 +137,41 @@ async fn a_participant_who_leaves_takes_its_tracks_along() {
     }
     let states = owner.api.get(&format!("/guilds/{}", guild.id)).await.unwrap();
     assert_eq!(states.status, 200);
+}
+
+#[tokio::test]
+async fn a_server_deafened_member_hears_nothing_until_undeafened() {
+    let Duo { server: _server, owner, guild, member, owner_peer: talker, member_peer: listener } = duo().await;
+    talk(&[&talker], &[0], 10, -20).await;
+    assert!(listener.wait_for(MEDIA_WITHIN, |o| heard(o, &owner.id) >= 10).await, "heard before the deafen");
+
+    let deafen = |deaf: bool| {
+        let path = format!("/guilds/{}/members/{}", guild.id, member.id);
+        let api = &owner.api;
+        async move {
+            let answer = api.patch(&path, json!({ "deaf": deaf })).await.unwrap();
+            assert_eq!(answer.status, 200, "{}", answer.text);
+        }
+    };
+    let told = |deaf: bool| {
+        let user = member.id.clone();
+        move |o: &accord_client::voice::Observed| {
+            o.messages
+                .iter()
+                .any(|m| m["op"] == "peer_update" && m["d"]["user_id"] == user.as_str() && m["d"]["deaf"] == deaf)
+        }
+    };
+    deafen(true).await;
+    assert!(talker.wait_for(MEDIA_WITHIN, told(true)).await, "the channel sees the server deafen");
+    let before = heard(&listener.observed(), &owner.id);
+    talk(&[&talker], &[0], 25, -20).await;
+    talk(&[&listener], &[1], 10, -20).await;
+    assert!(talker.wait_for(MEDIA_WITHIN, |o| heard(o, &member.id) >= 10).await, "a deafened member still speaks");
+    assert_eq!(heard(&listener.observed(), &owner.id), before, "no audio reaches a deafened member");
+
+    deafen(false).await;
+    assert!(talker.wait_for(MEDIA_WITHIN, told(false)).await, "the channel sees the deafen lifted");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    talk(&[&talker], &[0], 10, -20).await;
+    assert!(listener.wait_for(MEDIA_WITHIN, |o| heard(o, &owner.id) > before).await, "heard again once undeafened");
 }

@@ -12,7 +12,7 @@ mod video;
 use std::time::Duration;
 
 use accord_client::voice::{Sends, VoicePeer};
-use accord_testkit::TestUser;
+use accord_testkit::{TestGuild, TestServer, TestUser};
 use serde_json::{Value, json};
 
 /// How long media takes to show up at most on loopback (ICE, DTLS and renegotiation).
@@ -50,4 +50,29 @@ pub async fn wait_for_tracks(peer: &VoicePeer, users: &[&str], count: usize) {
         })
         .await;
     assert!(ok, "tracks from {users:?} expected, got {:?}", peer.observed().tracks);
+}
+
+/// A new guild's owner and one member, both in its voice channel sending audio, each already
+/// receiving the other's track.
+pub struct Duo {
+    pub server: TestServer,
+    pub owner: TestUser,
+    pub guild: TestGuild,
+    pub member: TestUser,
+    pub owner_peer: VoicePeer,
+    pub member_peer: VoicePeer,
+}
+
+pub async fn duo() -> Duo {
+    let server = TestServer::spawn().await;
+    let owner = server.user("owner").await;
+    let guild = server.guild(&owner).await;
+    let member = server.member(&guild, "member").await;
+    let owner_peer = participant(&owner, &guild.voice, audio()).await;
+    let member_peer = participant(&member, &guild.voice, audio()).await;
+    wait_for_tracks(&owner_peer, &[&member.id], 1).await;
+    wait_for_tracks(&member_peer, &[&owner.id], 1).await;
+    // Let the last answers land at the SFU before the frames they open for.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    Duo { server, owner, guild, member, owner_peer, member_peer }
 }

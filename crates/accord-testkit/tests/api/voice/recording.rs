@@ -4,10 +4,9 @@
 use std::time::Duration;
 
 use accord_client::voice::Observed;
-use accord_testkit::TestServer;
 use serde_json::json;
 
-use super::{MEDIA_WITHIN, audio, participant, wait_for_tracks};
+use super::{Duo, MEDIA_WITHIN, duo};
 
 /// An Opus packet: TOC 0xf8 (CELT fullband, 20 ms, one frame), then who and which.
 fn packet(who: u8, n: u8) -> [u8; 4] {
@@ -16,14 +15,7 @@ fn packet(who: u8, n: u8) -> [u8; 4] {
 
 #[tokio::test]
 async fn stopping_a_recording_posts_each_participants_audio_as_ogg_opus() {
-    let server = TestServer::spawn().await;
-    let owner = server.user("owner").await;
-    let guild = server.guild(&owner).await;
-    let member = server.member(&guild, "member").await;
-    let host = participant(&owner, &guild.voice, audio()).await;
-    let guest = participant(&member, &guild.voice, audio()).await;
-    wait_for_tracks(&host, &[&member.id], 1).await;
-    wait_for_tracks(&guest, &[&owner.id], 1).await;
+    let Duo { server: _server, owner, guild, member, owner_peer: host, member_peer: guest } = duo().await;
 
     guest.signal("recording", json!({ "recording": true }));
     let refused = |o: &Observed| o.messages.iter().any(|m| m["op"] == "error" && m["d"]["code"] == "forbidden");

@@ -77,13 +77,13 @@ struct ServeArgs {
     secret_file: Option<PathBuf>,
     /// The SFU's UDP address [default: the listen address and port, over UDP].
     #[arg(long, env = "ACCORD_VOICE_UDP", global = true, value_parser = optional::<SocketAddr>)]
-    voice_udp: Option<Option<SocketAddr>>,
+    voice_udp: Option<Blankable<SocketAddr>>,
     /// The IP address clients send media to [default: the voice UDP address].
     #[arg(long, env = "ACCORD_VOICE_PUBLIC_IP", global = true, value_parser = optional::<std::net::IpAddr>)]
-    voice_public_ip: Option<Option<std::net::IpAddr>>,
+    voice_public_ip: Option<Blankable<std::net::IpAddr>>,
     /// The host:port clients open this node's /voice/ws at [default: the public URL's host].
     #[arg(long, env = "ACCORD_VOICE_ENDPOINT", global = true, value_parser = optional::<String>)]
-    voice_endpoint: Option<Option<String>>,
+    voice_endpoint: Option<Blankable<String>>,
     /// STUN servers handed to clients, comma-separated (stun:host:port).
     #[arg(long, env = "ACCORD_VOICE_STUN_URLS", value_delimiter = ',', global = true)]
     voice_stun_urls: Option<Vec<String>>,
@@ -92,18 +92,27 @@ struct ServeArgs {
     voice_turn_urls: Option<Vec<String>>,
     /// The secret shared with the TURN server (coturn's static-auth-secret).
     #[arg(long, env = "ACCORD_VOICE_TURN_SECRET", global = true, value_parser = optional::<String>, hide_env_values = true)]
-    voice_turn_secret: Option<Option<String>>,
+    voice_turn_secret: Option<Blankable<String>>,
     /// Log format: human-readable text or one JSON object per line.
     #[arg(long, env = "ACCORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     log_format: LogFormat,
 }
 
 /// A flag's value, where an empty one means "not set".
-fn optional<T: std::str::FromStr>(value: &str) -> Result<Option<T>, String>
+/// A flag's value where empty means "not set" (a variable exported as nothing). A type of its
+/// own, because clap reads `Option<Option<T>>` as a flag whose value may be left out.
+#[derive(Debug, Clone)]
+struct Blankable<T>(Option<T>);
+
+fn optional<T: std::str::FromStr>(value: &str) -> Result<Blankable<T>, String>
 where
     T::Err: std::fmt::Display,
 {
-    if value.is_empty() { Ok(None) } else { value.parse().map(Some).map_err(|e: T::Err| e.to_string()) }
+    if value.is_empty() {
+        Ok(Blankable(None))
+    } else {
+        value.parse().map(|v| Blankable(Some(v))).map_err(|e: T::Err| e.to_string())
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -159,16 +168,16 @@ impl ServeArgs {
 
     /// Voice flags; an empty value (a variable set to nothing) leaves the setting as it was.
     fn apply_voice(&self, voice: &mut accord_voice::VoiceConfig) {
-        if let Some(Some(udp)) = self.voice_udp {
+        if let Some(Blankable(Some(udp))) = self.voice_udp {
             voice.udp = Some(udp);
         }
-        if let Some(Some(ip)) = self.voice_public_ip {
+        if let Some(Blankable(Some(ip))) = self.voice_public_ip {
             voice.public_ip = Some(ip);
         }
-        if let Some(Some(endpoint)) = &self.voice_endpoint {
+        if let Some(Blankable(Some(endpoint))) = &self.voice_endpoint {
             voice.endpoint = Some(endpoint.clone());
         }
-        if let Some(Some(secret)) = &self.voice_turn_secret {
+        if let Some(Blankable(Some(secret))) = &self.voice_turn_secret {
             voice.turn_secret = Some(secret.clone());
         }
         let lists = [(&self.voice_stun_urls, &mut voice.stun_urls), (&self.voice_turn_urls, &mut voice.turn_urls)];

@@ -172,3 +172,27 @@ fn help_documents_every_command_and_flag() {
         assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
     }
 }
+
+#[test]
+fn voice_flags_set_the_voice_config_and_empty_ones_leave_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("ACCORD_VOICE_UDP", "127.0.0.1:7400"),
+        ("ACCORD_VOICE_PUBLIC_IP", "192.0.2.7"),
+        ("ACCORD_VOICE_ENDPOINT", ""),
+        ("ACCORD_VOICE_TURN_SECRET", ""),
+    ];
+    let config = effective_config(&[], &env, dir.path());
+    assert!(config.contains("udp = \"127.0.0.1:7400\""), "{config}");
+    assert!(config.contains("public_ip = \"192.0.2.7\""), "{config}");
+    assert!(!config.contains("turn_secret"), "an empty secret is no secret: {config}");
+    let flag = effective_config(&["--voice-udp", "127.0.0.1:7401"], &env, dir.path());
+    assert!(flag.contains("udp = \"127.0.0.1:7401\""), "{flag}");
+    let bad = Command::new(BIN)
+        .arg("config")
+        .env("ACCORD_VOICE_UDP", "not an address")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!bad.status.success(), "a malformed address is refused");
+}

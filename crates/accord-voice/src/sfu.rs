@@ -7,6 +7,7 @@
 //! [`forward`] (media to the others, layers, keyframes), [`layers`] (which simulcast layer
 //! a receiver gets), [`speaking`], [`room`] (a channel's peers, streams and recording).
 
+pub mod arrival;
 mod commands;
 pub mod engine;
 pub mod forward;

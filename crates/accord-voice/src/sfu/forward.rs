@@ -6,6 +6,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use accord_core::Snowflake;
 use str0m::bwe::Bitrate;
 use str0m::media::{KeyframeRequest, KeyframeRequestKind, MediaAdded, MediaData, MediaTime, Mid, Rid};
 
@@ -35,7 +36,13 @@ impl Engine {
             .map(|s| if s.recv.is_empty() { s.send } else { s.recv })
             .map(|l| l.into_iter().map(|layer| layer.rid).collect())
             .unwrap_or_default();
-        peer.tracks_in.push(TrackIn { mid: added.mid, kind, layers, last_keyframe_request: None });
+        peer.tracks_in.push(TrackIn {
+            mid: added.mid,
+            kind,
+            layers,
+            arrival: Default::default(),
+            last_keyframe_request: None,
+        });
         let (channel, user) = (peer.channel_id, peer.user_id);
         let others = self.rooms.get(&channel).map(|r| r.peers.clone()).unwrap_or_default();
         for other in others.into_iter().filter(|o| *o != id) {
@@ -75,8 +82,17 @@ impl Engine {
     pub(super) fn on_media(&mut self, id: PeerId, data: MediaData) {
         let now = Instant::now();
         let Some(source) = self.peers.get_mut(&id) else { return };
-        let Some(kind) = source.track_in(data.mid).map(|t| t.kind) else { return };
+        let Some(track) = source.tracks_in.iter_mut().find(|t| t.mid == data.mid) else { return };
+        let kind = track.kind;
+        let layers_changed = match data.rid {
+            Some(rid) if !track.layers.is_empty() => track.arrival.heard(rid, &track.layers, now),
+            _ => false,
+        };
         let (channel, user_id) = (source.channel_id, source.user_id);
+        if layers_changed {
+            self.retarget_receivers_of(id, channel);
+        }
+        let Some(source) = self.peers.get_mut(&id) else { return };
         if kind == TrackKind::Audio {
             if source.flags.silenced() {
                 return;
@@ -154,6 +170,17 @@ impl Engine {
         self.drain(source);
     }
 
+    /// Picks layers anew for everyone in `channel` receiving from `source` (the layers it
+    /// sends changed).
+    fn retarget_receivers_of(&mut self, source: PeerId, channel: Snowflake) {
+        let members = self.rooms.get(&channel).map(|r| r.peers.clone()).unwrap_or_default();
+        for receiver in members.into_iter().filter(|m| *m != source) {
+            if self.peers.get(&receiver).is_some_and(|p| p.tracks_out.iter().any(|t| t.source == source)) {
+                self.retarget(receiver);
+            }
+        }
+    }
+
     /// Picks each video track's layer for `receiver` anew (its preferences or estimate
     /// changed), asking for a keyframe where the layer changes.
     pub(super) fn retarget(&mut self, receiver: PeerId) {
@@ -170,7 +197,11 @@ impl Engine {
                 TrackKind::Screen => peer.watching.get(&track.source_user).map_or(Quality::High, |t| t.quality()),
                 _ => peer.quality.get(&track.source_user).copied().unwrap_or_default(),
             };
-            let layers = self.peers.get(&track.source).and_then(|s| s.track_in(track.source_mid)).map(|t| &t.layers);
+            let layers = self
+                .peers
+                .get(&track.source)
+                .and_then(|s| s.track_in(track.source_mid))
+                .map(|t| t.arrival.live(&t.layers));
             let target = layers.and_then(|l| layers::choose(l, quality, Bitrate::bps(share)));
             if target != track.layer.target {
                 switches.push((index, target, track.source, track.source_mid));

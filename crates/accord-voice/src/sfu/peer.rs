@@ -14,6 +14,7 @@ use str0m::media::{MediaTime, Mid, Rid};
 use str0m::{Candidate, Rtc};
 use tokio::sync::mpsc;
 
+use super::arrival::LayerArrival;
 use super::speaking::Speaking;
 use super::{Flags, PeerEvent, PeerId, PeerInfo, Quality, Tier, TrackKind};
 
@@ -28,6 +29,8 @@ pub struct TrackIn {
     pub kind: TrackKind,
     /// Simulcast layers, lowest first; empty when the track has one layer.
     pub layers: Vec<Rid>,
+    /// Which of `layers` are arriving.
+    pub arrival: LayerArrival,
     pub last_keyframe_request: Option<Instant>,
 }
 

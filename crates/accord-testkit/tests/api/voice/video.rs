@@ -141,3 +141,26 @@ async fn a_simulcast_stream_reaches_each_viewer_at_its_tier_and_marks_the_voice_
     assert!(sharp_peer.wait_for(MEDIA_WITHIN, gone).await, "a stopped stream leaves its viewers");
     assert_eq!(streaming().await, false, "self_stream is cleared when the stream stops");
 }
+
+#[tokio::test]
+async fn a_receiver_gets_the_best_layer_that_arrives_when_the_top_one_never_does() {
+    let server = TestServer::spawn().await;
+    let owner = server.user("owner").await;
+    let guild = server.guild(&owner).await;
+    let viewer = server.member(&guild, "viewer").await;
+    let camera = Sends { camera: Some(vec!["q".into(), "h".into(), "f".into()]), ..Sends::default() };
+    let receiver = participant(&viewer, &guild.voice, Sends::default()).await;
+    let sender = participant(&owner, &guild.voice, camera).await;
+    wait_for_kind(&receiver, &owner.id, "video").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A small capture: the browser declares three layers and sends the lower two.
+    for n in 0..75u8 {
+        for (layer, rid) in ["q", "h"].iter().enumerate() {
+            sender.send_video(false, Some(rid), &frame(n % 10 == 0, layer as u8, n));
+        }
+        tokio::time::sleep(Duration::from_millis(33)).await;
+    }
+    let layers = layers_received(&receiver, &owner.id, "video").await;
+    assert!(layers.iter().all(|l| *l == 1), "the highest layer that arrives: {layers:?}");
+}

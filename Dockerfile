@@ -1,8 +1,10 @@
 # The `accord` image: one binary that runs any subset of the services (`--services`).
 #
-# Stage `build` compiles the binary with cargo's registry and target directories in BuildKit
-# cache mounts, so a rebuild only recompiles what changed; stage `runtime` is slim Debian with
-# the binary, CA certificates, curl for container health checks, and an unprivileged user.
+# Stage `web` builds the web client with Node.js 20 (Debian's is too old for Vite); stage
+# `build` compiles the binary, embedding that client (ACCORD_WEB_DIST), with cargo's registry
+# and target directories in BuildKit cache mounts, so a rebuild only recompiles what changed;
+# stage `runtime` is slim Debian with the binary, CA certificates, curl for container health
+# checks, and an unprivileged user.
 #
 #   docker build -t accord:0.1.0 .
 #   docker run --rm -p 8080:8080 -v accord-data:/var/lib/accord accord:0.1.0
@@ -10,11 +12,21 @@
 # Needs BuildKit (the default builder since Docker 23) for the `RUN --mount` cache mounts.
 
 ARG RUST_VERSION=1.95
+ARG NODE_VERSION=20
 ARG DEBIAN_RELEASE=bookworm
+
+FROM node:${NODE_VERSION}-${DEBIAN_RELEASE}-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+RUN npm run build
 
 FROM rust:${RUST_VERSION}-${DEBIAN_RELEASE} AS build
 WORKDIR /src
 COPY . .
+COPY --from=web /web/dist /web-dist
+ENV ACCORD_WEB_DIST=/web-dist
 # The target directory is a cache mount and so is not part of the layer: copy the binary out.
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/usr/local/cargo/git,sharing=locked \

@@ -131,6 +131,8 @@ impl Server {
                 let limit = config.edge.max_body_bytes;
                 top_level = top_level.merge(accord_edge::forward::media_router(forwarder.clone(), limit));
             }
+            top_level =
+                top_level.merge(accord_web::router()).layer(axum::middleware::from_fn(accord_web::page_at_root));
             Role::Public { forwarder }
         } else {
             Role::Internal

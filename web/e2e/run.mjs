@@ -9,6 +9,7 @@ import { launch, openPage } from './browser.mjs';
 import { chat } from './chat.mjs';
 import { voice } from './voice.mjs';
 import { settings } from './settings.mjs';
+import { account } from './account.mjs';
 
 const shotsDir = resolve(process.env.ACCORD_E2E_SCREENSHOTS || join(import.meta.dirname, '../../target/e2e-screenshots'));
 mkdirSync(shotsDir, { recursive: true });
@@ -23,7 +24,13 @@ try {
   const bob = await openPage(browser, server.url, 'bob');
   pages.push(alice, bob);
   await alice.screenshot({ path: shots('00-login.png') });
-  for (const [name, scenario] of [['chat', chat], ['voice', voice], ['settings', settings]]) {
+  const timing = await alice.evaluate(() => {
+    const navigation = performance.getEntriesByType('navigation')[0];
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    return { paint: paint?.startTime ?? NaN, load: navigation.loadEventEnd };
+  });
+  console.log(`first screen: first contentful paint ${Math.round(timing.paint)} ms, load event ${Math.round(timing.load)} ms`);
+  for (const [name, scenario] of [['chat', chat], ['voice', voice], ['settings', settings], ['account', account]]) {
     const started = Date.now();
     await scenario({ alice, bob, shots });
     console.log(`ok ${name} (${Date.now() - started} ms)`);

@@ -10,6 +10,7 @@ import { chat } from './chat.mjs';
 import { voice } from './voice.mjs';
 import { settings } from './settings.mjs';
 import { account } from './account.mjs';
+import { social } from './social.mjs';
 
 const shotsDir = resolve(process.env.ACCORD_E2E_SCREENSHOTS || join(import.meta.dirname, '../../target/e2e-screenshots'));
 mkdirSync(shotsDir, { recursive: true });
@@ -30,7 +31,7 @@ try {
     return { paint: paint?.startTime ?? NaN, load: navigation.loadEventEnd };
   });
   console.log(`first screen: first contentful paint ${Math.round(timing.paint)} ms, load event ${Math.round(timing.load)} ms`);
-  for (const [name, scenario] of [['chat', chat], ['voice', voice], ['settings', settings], ['account', account]]) {
+  for (const [name, scenario] of [['chat', chat], ['voice', voice], ['social', social], ['settings', settings], ['account', account]]) {
     const started = Date.now();
     await scenario({ alice, bob, shots });
     console.log(`ok ${name} (${Date.now() - started} ms)`);

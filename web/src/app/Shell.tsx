@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import type { Route } from './router';
 import { navigate } from './router';
 import { useSelect } from '../state/store';
@@ -11,8 +11,9 @@ import { UserPanel } from '../user/UserPanel';
 import { OfflineBanner } from './OfflineBanner';
 import { InviteScreen } from '../guilds/InviteScreen';
 import { Friends } from '../channels/Friends';
-import { UserSettings } from '../user/UserSettings';
 import { useNotifications } from '../user/notifications';
+
+const UserSettings = lazy(() => import('../user/UserSettings').then((m) => ({ default: m.UserSettings })));
 
 /** The signed-in layout: guilds, the guild's (or home's) channels, the open channel, members. */
 export function Shell({ route }: { route: Route }) {
@@ -66,7 +67,11 @@ export function Shell({ route }: { route: Route }) {
           <MemberList guild={guild} channel={channel} />
         </aside>
       )}
-      {route.page === 'settings' && <UserSettings section={route.section} onClose={() => history.back()} />}
+      {route.page === 'settings' && (
+        <Suspense fallback={null}>
+          <UserSettings section={route.section} onClose={() => history.back()} />
+        </Suspense>
+      )}
     </div>
   );
 }

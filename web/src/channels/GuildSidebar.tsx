@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { navigate } from '../app/router';
 import { useSelect } from '../state/store';
 import { channelTree, permissionsIn, unread } from '../state/select';
@@ -8,7 +8,8 @@ import { InviteDialog } from '../guilds/InviteDialog';
 import { CreateChannelDialog } from './CreateChannelDialog';
 import { VoiceParticipants } from '../voiceui/VoiceParticipants';
 import { useVoice } from '../voiceui/useVoice';
-import { GuildSettings } from '../settings/GuildSettings';
+
+const GuildSettings = lazy(() => import('../settings/GuildSettings').then((m) => ({ default: m.GuildSettings })));
 
 const ICONS: Record<number, string> = { 0: '#', 2: '🔊', 5: '📢', 13: '🎙', 15: '💬' };
 
@@ -73,7 +74,11 @@ export function GuildSidebar({ guild, current }: { guild: string; current?: stri
       </div>
       {dialog === 'invite' && inviteChannel && <InviteDialog channel={inviteChannel} onClose={() => setDialog(null)} />}
       {dialog === 'channel' && <CreateChannelDialog guild={guild} onClose={() => setDialog(null)} />}
-      {dialog === 'settings' && <GuildSettings guild={guild} onClose={() => setDialog(null)} />}
+      {dialog === 'settings' && (
+        <Suspense fallback={null}>
+          <GuildSettings guild={guild} onClose={() => setDialog(null)} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -5,7 +5,7 @@
 import type { Client } from '../client/client';
 import type { Dispatch } from '../api/gateway';
 import type { Snowflake, VoiceState } from '../api/types';
-import { type Tier, VoiceSession } from '../voice';
+import type { Tier, VoiceSession } from '../voice';
 
 export interface VoiceUi {
   guild: Snowflake | null;
@@ -172,6 +172,8 @@ export class VoiceManager {
   private async connect(endpoint: string, token: string): Promise<void> {
     this.closeSession();
     try {
+      // The media code loads with the first call, not with the app.
+      const { VoiceSession } = await import('../voice');
       const session = await VoiceSession.connect({
         endpoint,
         token,

@@ -2,7 +2,7 @@
 // ACCORD_BIN names the binary; screenshots go to ACCORD_E2E_SCREENSHOTS (default
 // target/e2e-screenshots). Exits non-zero on the first failure or on any console error.
 
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startServer } from './server.mjs';
 import { launch, openPage } from './browser.mjs';
@@ -11,8 +11,10 @@ import { voice } from './voice.mjs';
 import { settings } from './settings.mjs';
 import { account } from './account.mjs';
 import { social } from './social.mjs';
+import { history } from './history.mjs';
 
 const shotsDir = resolve(process.env.ACCORD_E2E_SCREENSHOTS || join(import.meta.dirname, '../../target/e2e-screenshots'));
+rmSync(shotsDir, { recursive: true, force: true });
 mkdirSync(shotsDir, { recursive: true });
 const shots = (name) => join(shotsDir, name);
 
@@ -31,7 +33,7 @@ try {
     return { paint: paint?.startTime ?? NaN, load: navigation.loadEventEnd };
   });
   console.log(`first screen: first contentful paint ${Math.round(timing.paint)} ms, load event ${Math.round(timing.load)} ms`);
-  for (const [name, scenario] of [['chat', chat], ['voice', voice], ['social', social], ['settings', settings], ['account', account]]) {
+  for (const [name, scenario] of [['chat', chat], ['voice', voice], ['social', social], ['history', history], ['settings', settings], ['account', account]]) {
     const started = Date.now();
     await scenario({ alice, bob, shots });
     console.log(`ok ${name} (${Date.now() - started} ms)`);
@@ -46,5 +48,5 @@ try {
   await browser.close();
   server.stop();
 }
-console.log(`screenshots in ${shotsDir}`);
+console.log(`screenshots in ${shotsDir}: ${readdirSync(shotsDir).sort().join(', ')}`);
 process.exit(failed ? 1 : 0);

@@ -29,7 +29,7 @@ export function HomeSidebar({ current }: { current?: string }) {
         <h3 className="category">
           Direct messages
           <button className="icon" aria-label="New group chat" onClick={() => setGrouping(true)}>
-            ＋
+            +
           </button>
         </h3>
         <ul className="channel-list" role="list">

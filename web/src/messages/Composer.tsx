@@ -162,7 +162,7 @@ export function Composer({
         {canAttach && (
           <>
             <button className="icon" aria-label="Attach files" onClick={() => fileInput.current?.click()}>
-              ＋
+              +
             </button>
             <input
               ref={fileInput}

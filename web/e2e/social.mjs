@@ -57,4 +57,17 @@ export async function social({ alice, bob }) {
   await inThread.fill('first in the thread');
   await inThread.press('Enter');
   await alice.locator('.message', { hasText: 'first in the thread' }).waitFor(WAIT);
+
+  // A forum board and a post in it.
+  await alice.getByRole('button', { name: 'Test Guild server menu' }).click();
+  await alice.getByRole('menuitem', { name: 'Create channel' }).click();
+  await alice.getByLabel('Forum').check();
+  await alice.getByLabel('Channel name').fill('ideas');
+  await alice.getByRole('button', { name: 'Create', exact: true }).click();
+  await alice.getByLabel('Title').fill('Dark mode everywhere');
+  await alice.getByLabel('Message', { exact: true }).fill('Please and thank you');
+  await alice.getByRole('button', { name: 'Post' }).click();
+  await alice.locator('.message', { hasText: 'Please and thank you' }).waitFor(WAIT);
+  await bob.getByRole('button', { name: /^ideas/ }).click();
+  await bob.getByRole('list', { name: 'Posts' }).getByText('Dark mode everywhere').waitFor(WAIT);
 }

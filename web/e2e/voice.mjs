@@ -45,7 +45,13 @@ export async function voice({ alice, bob, shots }) {
     WAIT,
   );
   await alice.getByText('1 watching').waitFor(WAIT);
+  // Bob's camera shows in his tile for alice.
+  await bob.getByRole('button', { name: 'Turn camera on' }).click();
+  const camera = alice.getByLabel("bob's camera");
+  await camera.waitFor(WAIT);
+  await alice.waitForFunction((video) => video.videoWidth > 0 && video.currentTime > 0, await camera.elementHandle(), WAIT);
   await bob.screenshot({ path: shots('03-voice.png') });
+  await bob.getByRole('button', { name: 'Turn camera off' }).click();
 
   await alice.getByRole('button', { name: 'Disconnect' }).click();
   await bob.locator('.voice-tile[data-user="alice"]').waitFor({ state: 'detached', timeout: 20_000 });

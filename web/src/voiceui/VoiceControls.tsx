@@ -38,7 +38,7 @@ export function VoiceControls() {
           🖥
         </button>
         <button className="icon" aria-pressed={info} aria-label="Connection info" onClick={() => setInfo((i) => !i)}>
-          ⓘ
+          📊
         </button>
         <button className="icon danger" aria-label="Disconnect" onClick={() => voice.leave()}>
           ☎

@@ -48,10 +48,11 @@ function Tile({ state, channel, here }: { state: VoiceState; channel: Channel; h
   const me = useSelect((s) => s.me?.id);
   const session = here ? voice.session : null;
   const speaking = state.user_id === me ? session?.localSpeaking : session?.peers.get(state.user_id)?.speaking;
-  const video = session?.remote.get(state.user_id)?.video;
+  const mine = state.user_id === me;
+  const video = mine ? voice.localCamera : session?.remote.get(state.user_id)?.video;
   return (
     <li className={`voice-tile${speaking ? ' speaking' : ''}`} data-user={name} data-speaking={speaking ? 'true' : 'false'} aria-label={`${name}${speaking ? ', speaking' : ''}`}>
-      {video && state.self_video ? <Video stream={video} label={`${name}'s camera`} /> : <Avatar user={user} size={72} speaking={!!speaking} />}
+      {video && (mine || state.self_video) ? <Video stream={video} label={`${name}'s camera`} /> : <Avatar user={user} size={72} speaking={!!speaking} />}
       <span className="tile-name">
         {name} {(state.self_mute || state.mute) && '🔇'} {state.self_stream && <span className="live-tag">LIVE</span>}
       </span>

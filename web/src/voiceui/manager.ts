@@ -47,6 +47,11 @@ export class VoiceManager {
     return this.ui;
   }
 
+  /** The user's own camera, for their tile. */
+  get localCamera(): MediaStream | null {
+    return this.camera;
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

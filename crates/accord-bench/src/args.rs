@@ -1,6 +1,7 @@
 //! The command line. Each scenario's arguments are also its parameters, so tests build them
 //! directly.
 
+mod idle;
 mod voice;
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use idle::{IdleArgs, IdleWorkerArgs};
 pub use voice::VoiceArgs;
 
 #[derive(Debug, Parser)]
@@ -28,6 +30,12 @@ pub enum Scenario {
     /// K voice channels of N participants each; every participant sends an audio frame every
     /// 20 ms and should receive every frame of the other N-1 through the SFU.
     Voice(VoiceArgs),
+    /// S1: N sessions identify at a ramp rate and stay connected, heartbeating, for the hold;
+    /// the server's memory per session, heartbeat-ACK latency and unexpected closes.
+    Idle(IdleArgs),
+    /// One worker process of `idle` (started by it).
+    #[command(hide = true)]
+    IdleWorker(IdleWorkerArgs),
 }
 
 /// Where the server under test is.

@@ -6,7 +6,8 @@
 //! Parts: [`args`] (the command line, which doubles as each scenario's parameters), [`target`]
 //! (the server under test, its memory and CPU time), [`cpu`] (CPU time from `/proc`), [`udp`]
 //! (datagrams the kernel dropped), [`setup`] (users, a guild, sessions), [`clock`] (send
-//! times), the scenarios [`fanout`] (N sessions in one guild receive M messages), [`presence`]
+//! times), the scenarios [`idle`] (S1: N sessions held idle, heartbeating, in worker processes),
+//! [`fanout`] (N sessions in one guild receive M messages), [`presence`]
 //! (N watchers see one user's M presence changes, coalesced) and [`voice`] (K voice channels
 //! of N WebRTC participants exchange audio through the SFU; `--find-max` looks for the most
 //! the server carries within limits), and [`stats`] (percentiles and the fan-out report).
@@ -15,6 +16,7 @@ pub mod args;
 pub mod clock;
 pub mod cpu;
 pub mod fanout;
+pub mod idle;
 pub mod presence;
 pub mod setup;
 pub mod stats;

@@ -24,6 +24,11 @@ async fn main() -> anyhow::Result<()> {
             let report = accord_bench::voice::find_max::run(&args).await?;
             print(&report.to_text(), &report.to_json(), args.json.as_deref())
         }
+        Scenario::Idle(args) => {
+            let report = accord_bench::idle::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+        Scenario::IdleWorker(args) => accord_bench::idle::worker::run(&args).await,
         Scenario::Voice(args) => {
             let report = accord_bench::voice::run(&args).await?;
             print(&report.to_text(), &report.to_json(), args.json.as_deref())

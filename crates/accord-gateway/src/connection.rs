@@ -137,8 +137,8 @@ impl Connection {
                     session.end();
                     // Others see the user without this session at once, not at the hub's next sweep.
                     let identity = &session.identity;
-                    self.gw.presence.session_ended(identity.user_id, &identity.session_id).await;
-                    self.gw.voice.session_ended(&self.gw.ctx, identity.user_id, &identity.session_id).await;
+                    Box::pin(self.gw.presence.session_ended(identity.user_id, &identity.session_id)).await;
+                    Box::pin(self.gw.voice.session_ended(&self.gw.ctx, identity.user_id, &identity.session_id)).await;
                 }
             }
             Exit::Gone => {
@@ -218,30 +218,34 @@ impl Connection {
             self.count_event()?;
             if let Phase::Active { session, .. } = &self.phase {
                 let identity = &session.identity;
-                self.gw.presence.session_active(identity.user_id, &identity.session_id).await;
+                Box::pin(self.gw.presence.session_active(identity.user_id, &identity.session_id)).await;
             }
         }
+        // The once-per-connection and rare steps are boxed: inline, their state would size
+        // the future every idle connection keeps for its whole life.
         match (frame.op, &self.phase) {
             (op::HEARTBEAT, _) => self.on_heartbeat(&frame.d).await,
-            (op::IDENTIFY, Phase::Fresh { .. }) => self.identify(frame.d).await,
-            (op::RESUME, Phase::Fresh { .. }) => self.resume(frame.d).await,
+            (op::IDENTIFY, Phase::Fresh { .. }) => Box::pin(self.identify(frame.d)).await,
+            (op::RESUME, Phase::Fresh { .. }) => Box::pin(self.resume(frame.d)).await,
             (op::IDENTIFY | op::RESUME, Phase::Active { .. }) => Err(Exit::Close(Close::AlreadyAuthenticated)),
             (op::PRESENCE_UPDATE | op::REQUEST_GUILD_MEMBERS | op::VOICE_STATE_UPDATE, Phase::Fresh { .. }) => {
                 Err(Exit::Close(Close::NotAuthenticated))
             }
-            (op::PRESENCE_UPDATE, Phase::Active { .. }) => self.presence_update(frame.d).await,
+            (op::PRESENCE_UPDATE, Phase::Active { .. }) => Box::pin(self.presence_update(frame.d)).await,
             (op::REQUEST_GUILD_MEMBERS, Phase::Active { session, .. }) => {
                 let session = session.clone();
                 let request = serde_json::from_value(frame.d).map_err(|_| Exit::Close(Close::DecodeError))?;
-                let frames =
-                    members::request(&self.gw.ctx, &self.gw.presence, &session, request).await.map_err(Exit::Close)?;
+                let frames = Box::pin(members::request(&self.gw.ctx, &self.gw.presence, &session, request))
+                    .await
+                    .map_err(Exit::Close)?;
                 self.gw.hub.push_local(session, frames).await;
                 self.flush().await
             }
             (op::VOICE_STATE_UPDATE, Phase::Active { session, .. }) => {
                 let session = session.clone();
-                let frames =
-                    voice::update(&self.gw.ctx, &self.gw.voice, &session, frame.d).await.map_err(Exit::Close)?;
+                let frames = Box::pin(voice::update(&self.gw.ctx, &self.gw.voice, &session, frame.d))
+                    .await
+                    .map_err(Exit::Close)?;
                 if !frames.is_empty() {
                     self.gw.hub.push_local(session, frames).await;
                 }

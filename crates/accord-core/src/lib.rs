@@ -5,6 +5,7 @@
 //! - [`permissions`]: Discord's permission bits and the one algorithm that computes them.
 //! - [`code`]: the error-code table (Discord number, HTTP status, name) and the [`code::ErrorCode`] trait.
 //! - [`token`]: signed access tokens, refresh-token derivation and bot tokens.
+//! - [`vec_map`]: a small map in a vector, for the few-entry maps each online user holds.
 
 pub mod code;
 pub mod names;
@@ -12,6 +13,7 @@ pub mod permissions;
 pub mod snowflake;
 pub mod time;
 pub mod token;
+pub mod vec_map;
 
 pub use code::{Code, ErrorCode};
 pub use permissions::Permissions;

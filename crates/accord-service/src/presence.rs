@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use accord_core::Snowflake;
+use accord_core::vec_map::VecMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -47,18 +48,18 @@ pub struct Presence {
     pub activities: Vec<Value>,
     /// Platform (`desktop`, `mobile`, `web`) -> status there.
     #[serde(default)]
-    pub client_status: BTreeMap<String, String>,
+    pub client_status: VecMap<String, String>,
 }
 
 impl Presence {
     /// One platform's presence.
     pub fn on(platform: &str, status: &str, activities: Vec<Value>) -> Self {
         let status = if status == "offline" { "invisible" } else { status }.to_owned();
-        Self { client_status: BTreeMap::from([(platform.to_owned(), status.clone())]), status, activities }
+        Self { client_status: [(platform.to_owned(), status.clone())].into_iter().collect(), status, activities }
     }
 
     pub fn offline() -> Self {
-        Self { status: "offline".into(), activities: Vec::new(), client_status: BTreeMap::new() }
+        Self { status: "offline".into(), activities: Vec::new(), client_status: VecMap::new() }
     }
 
     /// The status others see.
@@ -112,8 +113,8 @@ pub fn combine<'a>(presences: impl IntoIterator<Item = &'a Presence>) -> Presenc
                 combined.activities.push(activity.clone());
             }
         }
-        for (platform, status) in &presence.client_status {
-            let entry = combined.client_status.entry(platform.clone()).or_insert_with(|| status.clone());
+        for (platform, status) in presence.client_status.iter() {
+            let entry = combined.client_status.get_or_insert_with(platform.clone(), || status.clone());
             if strength(status) > strength(entry) {
                 *entry = status.clone();
             }

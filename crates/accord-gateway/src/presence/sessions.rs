@@ -3,11 +3,11 @@
 //! a person's session that sends nothing but heartbeats for a while shows idle until it
 //! does something again.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use accord_api::settings::{CustomStatus, UserSettings};
 use accord_core::time::{now_ms, parse_timestamp};
+use accord_core::vec_map::VecMap;
 use accord_service::presence::{Presence, combine};
 use serde_json::{Value, json};
 
@@ -23,7 +23,7 @@ pub struct SessionPresence {
 
 #[derive(Debug, Clone, Default)]
 pub struct UserSessions {
-    pub sessions: BTreeMap<String, SessionPresence>,
+    pub sessions: VecMap<String, SessionPresence>,
     /// The custom status as an activity (type 4), and when it ends (Unix ms).
     custom: Option<(Value, Option<u64>)>,
     /// The status the user last chose in their settings.

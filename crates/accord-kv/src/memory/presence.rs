@@ -1,18 +1,20 @@
 //! Presence in memory: per user, each holder's value and claim expiry; the user's entry
 //! expires with its last claim.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use accord_core::Snowflake;
+use accord_core::vec_map::VecMap;
 use serde_json::Value;
 
 use super::{Entry, MemoryKv, lock};
 use crate::{KvResult, PresenceKv};
 
-/// Holder -> (when its claim expires, its value); ordered by holder name.
+/// Holder -> (when its claim expires, its value as JSON text); ordered by holder name. The
+/// text, not a parsed `Value`: every online user has one, and a `Value` object is a tree of
+/// map nodes ten times its text's size, while reads (one per user in a guild snapshot) are rare.
 #[derive(Debug, Default)]
-pub(super) struct UserPresence(BTreeMap<String, (Instant, Value)>);
+pub(super) struct UserPresence(VecMap<String, (Instant, Box<str>)>);
 
 impl UserPresence {
     /// Drops expired claims; the latest remaining expiry, if any.
@@ -22,7 +24,7 @@ impl UserPresence {
     }
 
     fn values(&self) -> Vec<Value> {
-        self.0.values().map(|(_, value)| value.clone()).collect()
+        self.0.values().map(|(_, text)| serde_json::from_str(text).expect("stored presence is JSON")).collect()
     }
 }
 
@@ -37,15 +39,19 @@ fn claim(
     now: Instant,
 ) -> KvResult<Vec<Value>> {
     let Some(entry) = presence.live(&user, now) else {
-        let claims = BTreeMap::from([(holder.to_owned(), (expires, value.clone()))]);
+        let claims = [(holder.to_owned(), (expires, compact(value)))].into_iter().collect();
         presence.insert(user, Entry { expires, value: UserPresence(claims) }, now)?;
         return Ok(Vec::new());
     };
     entry.value.prune(now);
     let before = entry.value.values();
-    entry.value.0.insert(holder.to_owned(), (expires, value.clone()));
+    entry.value.0.insert(holder.to_owned(), (expires, compact(value)));
     entry.expires = entry.value.prune(now).unwrap_or(expires);
     Ok(before)
+}
+
+fn compact(value: &Value) -> Box<str> {
+    value.to_string().into_boxed_str()
 }
 
 #[async_trait::async_trait]

@@ -98,7 +98,9 @@ impl Connection {
                 Phase::Fresh { .. } => None,
             };
             let outcome = tokio::select! {
-                message = self.ws.recv() => self.on_message(message).await,
+                // Boxed: client frames are rare, and the connection's future should not carry
+                // their handling's state between them.
+                message = self.ws.recv() => Box::pin(self.on_message(message)).await,
                 () = wait(session.as_deref()) => self.flush().await,
                 _ = ticker.tick() => self.on_tick(),
                 _ = closing.changed() => Err(Exit::Close(Close::UnknownError)),

@@ -76,7 +76,9 @@ async fn upgrade(
         compress: query.compress,
         resume_url: gw.url(&headers),
     };
-    ws.read_buffer_size(4 * 1024)
+    // Reads come in chunks of this much, held for the connection's life; a client's payload
+    // is at most 4 KiB and mostly a heartbeat of a few dozen bytes, so a larger one takes two.
+    ws.read_buffer_size(2 * 1024)
         .write_buffer_size(16 * 1024)
         .max_write_buffer_size(2 * 1024 * 1024)
         .max_message_size(64 * 1024)

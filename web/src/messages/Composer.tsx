@@ -1,6 +1,6 @@
 import { type DragEvent, type KeyboardEvent, useRef, useState } from 'react';
 import { useClient } from '../app/context';
-import { useSelect } from '../state/store';
+import { useSelect, useStoreInstance } from '../state/store';
 import { channelLabel, memberName } from '../state/select';
 import { P, has } from '../state/permissions';
 import type { Channel, Message } from '../api/types';
@@ -25,7 +25,10 @@ export function Composer({
   perms: bigint;
 }) {
   const client = useClient();
-  const state = useSelect((s) => s);
+  // Not the whole state as a subscription: the composer would redraw on every gateway event.
+  const store = useStoreInstance();
+  const label = useSelect((s) => channelLabel(s, channel));
+  const replyName = useSelect((s) => (replyTo ? memberName(s, channel.guild_id, replyTo.author.id) : ''));
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [progress, setProgress] = useState<number | null>(null);
@@ -35,8 +38,8 @@ export function Composer({
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const label = channelLabel(state, channel);
-  const options = suggestions(state, channel, text, caret);
+  // Completions follow the text, which re-renders; the store is read as it is then.
+  const options = suggestions(store.get(), channel, text, caret);
   const canAttach = has(perms, P.ATTACH_FILES);
 
   async function send() {
@@ -117,7 +120,7 @@ export function Composer({
     >
       {replyTo && (
         <div className="reply-bar">
-          Replying to <strong>{memberName(state, channel.guild_id, replyTo.author.id)}</strong>
+          Replying to <strong>{replyName}</strong>
           <button className="icon" aria-label="Cancel reply" onClick={onCancelReply}>
             ✕
           </button>

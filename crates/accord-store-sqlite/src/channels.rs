@@ -23,20 +23,19 @@ impl ChannelStore for SqliteStore {
     }
 
     async fn channel(&self, id: Snowflake) -> StoreResult<Option<ChannelRecord>> {
-        // One read transaction, so the channel and its overwrites come from the same snapshot.
-        let mut tx = self.pool.begin().await.map_err(db)?;
-        let row = sqlx::query("SELECT * FROM channels WHERE id = $1")
-            .bind(id.as_i64())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
+        // One statement (the overwrites as a JSON list): a send reads its channel every time,
+        // and each statement is a round trip to the connection's thread.
+        let row = sqlx::query(
+            "SELECT c.*, (SELECT json_group_array(json_array(o.target_id, o.kind, o.allow, o.deny) ORDER BY o.rowid) \
+             FROM channel_overwrites o WHERE o.channel_id = c.id) AS overwrites_json \
+             FROM channels c WHERE c.id = $1",
+        )
+        .bind(id.as_i64())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
         let Some(row) = row else { return Ok(None) };
-        let rows = sqlx::query("SELECT * FROM channel_overwrites WHERE channel_id = $1 ORDER BY rowid")
-            .bind(id.as_i64())
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db)?;
-        let overwrites = rows.iter().map(overwrite_from).collect::<sqlx::Result<_>>().map_err(db)?;
+        let overwrites = overwrites_from_json(&row.try_get::<String, _>("overwrites_json").map_err(db)?).map_err(db)?;
         channel_from(&row, overwrites).map(Some).map_err(db)
     }
 
@@ -218,6 +217,21 @@ pub(crate) fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) ->
         thread,
         forum,
     })
+}
+
+/// Overwrites from a JSON list of `[target_id, kind, allow, deny]`, as [`SqliteStore::channel`]
+/// reads them.
+fn overwrites_from_json(text: &str) -> sqlx::Result<Vec<OverwriteRecord>> {
+    let rows: Vec<(i64, u8, i64, i64)> = serde_json::from_str(text).map_err(|e| corrupt("channel overwrites", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|(target, kind, allow, deny)| OverwriteRecord {
+            id: Snowflake::from_i64(target),
+            kind,
+            allow: allow as u64,
+            deny: deny as u64,
+        })
+        .collect())
 }
 
 fn overwrite_from(row: &SqliteRow) -> sqlx::Result<OverwriteRecord> {

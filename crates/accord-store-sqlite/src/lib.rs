@@ -12,7 +12,9 @@
 //!   `invites`, `emojis`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`,
 //!   `private_channels`, `relationships`, `settings`, `moderation` (bans, audit log reads),
 //!   `security` (emailed tokens, session revocation, two-factor, account deletion),
-//!   `outbox`, `health`.
+//!   `outbox`, `health`; `group_commit` writes new messages in batches, one fsync each, with
+//!   `message_batch`'s statements; `read_cache` keeps the rows every request reads until a
+//!   write commits.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows, and the audit log
 //!   entries some of them carry, written inside a transaction), `codec` (ids, bit sets and JSON
 //!   lists to and from SQL values).
@@ -24,16 +26,19 @@ mod codec;
 mod emojis;
 mod error;
 mod events;
+mod group_commit;
 mod guilds;
 mod health;
 mod invites;
 mod members;
+mod message_batch;
 mod message_index;
 mod messages;
 mod moderation;
 mod outbox;
 mod private_channels;
 mod reactions;
+mod read_cache;
 mod read_states;
 mod relationships;
 mod roles;
@@ -44,6 +49,7 @@ mod threads;
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use accord_store::{StoreError, StoreResult};
@@ -53,7 +59,7 @@ use sqlx::{SqlSafeStr, Transaction};
 
 /// How many connections the pool keeps at most; SQLite serialises writers anyway, the rest
 /// serve concurrent reads.
-const MAX_CONNECTIONS: u32 = 8;
+const MAX_CONNECTIONS: u32 = 4;
 
 /// How long a connection waits for another writer's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -70,14 +76,42 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "temporary_members", include_str!("../migrations/0008_temporary_members.sql")),
 ];
 
-/// A write transaction on the store's database.
-type WriteTx = Transaction<'static, sqlx::Sqlite>;
+/// A write transaction on the store's database; committing it invalidates the read cache.
+struct WriteTx {
+    tx: Transaction<'static, sqlx::Sqlite>,
+    cache: Arc<read_cache::ReadCache>,
+}
+
+impl WriteTx {
+    async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await?;
+        self.cache.invalidate();
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &sqlx::SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
+}
 
 /// The SQLite store. Cheap to clone: clones share the pool.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     /// Connections to the one database file; every storage call borrows one.
     pool: SqlitePool,
+    /// New messages go through one writer that commits them in groups.
+    message_writer: group_commit::MessageWriter,
+    /// The rows every request reads, valid until the next write commits.
+    cache: Arc<read_cache::ReadCache>,
 }
 
 impl SqliteStore {
@@ -97,7 +131,8 @@ impl SqliteStore {
             .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
         migrator().run(&pool).await.map_err(|e| StoreError::Internal(format!("migrating {}: {e}", path.display())))?;
         tracing::debug!(path = %path.display(), "sqlite store open");
-        Ok(SqliteStore { pool })
+        let message_writer = group_commit::MessageWriter::start(pool.clone());
+        Ok(SqliteStore { pool, message_writer, cache: Arc::new(read_cache::ReadCache::new()) })
     }
 
     /// Opens `accord.db` inside `dir`.
@@ -115,7 +150,8 @@ impl SqliteStore {
     /// concurrent writers queue on the busy timeout instead of failing when a read
     /// transaction tries to become a write one.
     async fn write(&self) -> StoreResult<WriteTx> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(error::db)
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(error::db)?;
+        Ok(WriteTx { tx, cache: self.cache.clone() })
     }
 }
 

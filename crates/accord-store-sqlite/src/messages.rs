@@ -12,54 +12,14 @@ use accord_store::{
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use crate::codec::{RowExt, bits, ids_json, opt_bits, opt_id};
+use crate::codec::{RowExt, bits, ids_json, opt_bits};
 use crate::error::{corrupt, db};
 use crate::{SqliteStore, events, message_index};
 
 #[async_trait::async_trait]
 impl MessageStore for SqliteStore {
     async fn create_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<CreatedMessage> {
-        let mut tx = self.write().await?;
-        let inserted = insert(&mut tx, message).await.map_err(db)?;
-        if inserted.rows_affected() == 0 {
-            // Only the enforced-nonce index is resolved by DO NOTHING, so the original exists.
-            let row = sqlx::query("SELECT * FROM messages WHERE author_id = $1 AND nonce = $2 AND enforced_nonce = 1")
-                .bind(message.author_id.as_i64())
-                .bind(&message.nonce)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(db)?;
-            return message_from(&row).map(CreatedMessage::Existing).map_err(db);
-        }
-        sqlx::query(
-            "UPDATE channels SET last_message_id = $2 \
-             WHERE id = $1 AND (last_message_id IS NULL OR last_message_id < $2)",
-        )
-        .bind(message.channel_id.as_i64())
-        .bind(message.id.as_i64())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        sqlx::query(
-            "UPDATE channels SET message_count = message_count + 1, total_message_sent = total_message_sent + 1 \
-             WHERE id = $1 AND owner_id IS NOT NULL",
-        )
-        .bind(message.channel_id.as_i64())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        if message.guild_id.is_none() {
-            // A DM or group DM: shown again to those who closed it.
-            sqlx::query("UPDATE channel_recipients SET open = 1 WHERE channel_id = $1 AND open = 0")
-                .bind(message.channel_id.as_i64())
-                .execute(&mut *tx)
-                .await
-                .map_err(db)?;
-        }
-        message_index::add(&mut tx, message).await.map_err(db)?;
-        events::write(&mut tx, events).await.map_err(db)?;
-        tx.commit().await.map_err(db)?;
-        Ok(CreatedMessage::New(message.clone()))
+        self.message_writer.create(message, events).await
     }
 
     async fn message(&self, channel_id: Snowflake, id: Snowflake) -> StoreResult<Option<MessageRecord>> {
@@ -253,44 +213,57 @@ impl MessageStore for SqliteStore {
     }
 }
 
+/// Writes `message` and its `events` on `conn`, inside the caller's transaction; a repeated
+/// enforced nonce writes nothing and returns the original.
+pub(crate) async fn create(
+    conn: &mut sqlx::SqliteConnection,
+    message: &MessageRecord,
+    events: &[EventDraft],
+) -> sqlx::Result<CreatedMessage> {
+    let inserted = insert(conn, message).await?;
+    if inserted.rows_affected() == 0 {
+        // Only the enforced-nonce index is resolved by DO NOTHING, so the original exists.
+        let row = sqlx::query("SELECT * FROM messages WHERE author_id = $1 AND nonce = $2 AND enforced_nonce = 1")
+            .bind(message.author_id.as_i64())
+            .bind(&message.nonce)
+            .fetch_one(&mut *conn)
+            .await?;
+        return message_from(&row).map(CreatedMessage::Existing);
+    }
+    sqlx::query(
+        "UPDATE channels SET last_message_id = $2 \
+         WHERE id = $1 AND (last_message_id IS NULL OR last_message_id < $2)",
+    )
+    .bind(message.channel_id.as_i64())
+    .bind(message.id.as_i64())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE channels SET message_count = message_count + 1, total_message_sent = total_message_sent + 1 \
+         WHERE id = $1 AND owner_id IS NOT NULL",
+    )
+    .bind(message.channel_id.as_i64())
+    .execute(&mut *conn)
+    .await?;
+    if message.guild_id.is_none() {
+        // A DM or group DM: shown again to those who closed it.
+        sqlx::query("UPDATE channel_recipients SET open = 1 WHERE channel_id = $1 AND open = 0")
+            .bind(message.channel_id.as_i64())
+            .execute(&mut *conn)
+            .await?;
+    }
+    message_index::add(conn, message).await?;
+    events::write(conn, events).await?;
+    Ok(CreatedMessage::New(message.clone()))
+}
+
 /// Inserts a message unless its enforced nonce was used (then no row is affected).
 pub(crate) async fn insert(
     conn: &mut sqlx::SqliteConnection,
     message: &MessageRecord,
 ) -> sqlx::Result<sqlx::sqlite::SqliteQueryResult> {
-    let reference = message.reference.as_ref();
-    sqlx::query(
-        "INSERT INTO messages (channel_id, id, guild_id, author_id, content, nonce, enforced_nonce, tts, kind, \
-         flags, edited_ms, pinned, mention_everyone, mention_user_ids, mention_role_ids, ref_message_id, \
-         ref_channel_id, ref_guild_id, pinned_ms, attachments, embeds, has_bits) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-         $22) \
-         ON CONFLICT (author_id, nonce) WHERE enforced_nonce = 1 DO NOTHING",
-    )
-    .bind(message.channel_id.as_i64())
-    .bind(message.id.as_i64())
-    .bind(opt_id(message.guild_id))
-    .bind(message.author_id.as_i64())
-    .bind(&message.content)
-    .bind(&message.nonce)
-    .bind(message.enforced_nonce)
-    .bind(message.tts)
-    .bind(message.kind)
-    .bind(bits(message.flags))
-    .bind(opt_bits(message.edited_ms))
-    .bind(message.pinned_ms.is_some())
-    .bind(message.mention_everyone)
-    .bind(ids_json(&message.mention_user_ids))
-    .bind(ids_json(&message.mention_role_ids))
-    .bind(reference.map(|r| r.message_id.as_i64()))
-    .bind(reference.map(|r| r.channel_id.as_i64()))
-    .bind(reference.and_then(|r| opt_id(r.guild_id)))
-    .bind(opt_bits(message.pinned_ms))
-    .bind(attachments_to_json(&message.attachments))
-    .bind(&message.embeds)
-    .bind(message.has_bits())
-    .execute(&mut *conn)
-    .await
+    let on_conflict = " ON CONFLICT (author_id, nonce) WHERE enforced_nonce = 1 DO NOTHING";
+    crate::message_batch::insert_query(&[message], on_conflict).build().execute(conn).await
 }
 
 /// Deletes a message with what depends on it: its index rows here, its reactions, versions

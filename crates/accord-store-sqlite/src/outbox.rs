@@ -1,5 +1,5 @@
 //! [`OutboxStore`] on SQLite: reading committed events in position order and forgetting
-//! published ones.
+//! published ones (through the group-commit writer).
 
 use accord_store::{EventDraft, OutboxEvent, OutboxStore, StoreResult};
 use sqlx::Row;
@@ -21,14 +21,15 @@ impl OutboxStore for SqliteStore {
     }
 
     async fn mark_published(&self, up_to_position: i64) -> StoreResult<()> {
-        let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM outbox WHERE position <= $1")
-            .bind(up_to_position)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        tx.commit().await.map_err(db)
+        // Through the message writer, so it shares a transaction (and an fsync) with messages
+        // rather than contending with them for the write lock.
+        self.message_writer.forget_published(up_to_position).await
     }
+}
+
+/// Deletes the events up to `up_to_position`, inside the caller's transaction.
+pub(crate) async fn forget(conn: &mut sqlx::SqliteConnection, up_to_position: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM outbox WHERE position <= $1").bind(up_to_position).execute(conn).await.map(drop)
 }
 
 fn event_from(row: &SqliteRow) -> sqlx::Result<OutboxEvent> {

@@ -1,7 +1,7 @@
 //! Storage errors: the few outcomes callers branch on, and opaque failures.
 
 /// What can go wrong in a storage call.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
     /// A unique constraint refused the write; the value names the constraint's field
     /// (`username`, `email`, `invite_code`, ...).

@@ -1,7 +1,11 @@
 //! The command line. Each scenario's arguments are also its parameters, so tests build them
 //! directly.
 
+mod burst;
+mod chat;
+mod history;
 mod idle;
+mod limits;
 mod voice;
 
 use std::path::PathBuf;
@@ -9,7 +13,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use burst::BurstArgs;
+pub use chat::ChatArgs;
+pub use history::{HistoryArgs, PostArgs, WriteArgs};
 pub use idle::{IdleArgs, IdleWorkerArgs};
+pub use limits::{LimitsKind, MAX_DELIVERIES, SqliteLimitsArgs, WsLimitsArgs};
 pub use voice::VoiceArgs;
 
 #[derive(Debug, Parser)]
@@ -33,9 +41,26 @@ pub enum Scenario {
     /// S1: N sessions identify at a ramp rate and stay connected, heartbeating, for the hold;
     /// the server's memory per session, heartbeat-ACK latency and unexpected closes.
     Idle(IdleArgs),
+    /// S2: S sessions in G guilds; W writers post at a total rate R with nonces while some
+    /// sessions drop and resume; every message must arrive once, in each writer's order, and
+    /// be in history.
+    Chat(ChatArgs),
+    /// S5: one guild with M online sessions (in worker processes); one message at a time; how
+    /// long until the last session has it.
+    Burst(BurstArgs),
     /// One worker process of `idle` (started by it).
     #[command(hide = true)]
     IdleWorker(IdleWorkerArgs),
+    /// What the machine does at best on Accord's work, without Accord: a bare WebSocket
+    /// fan-out (`limits ws`) and a bare SQLite insert loop (`limits sqlite`).
+    #[command(subcommand)]
+    Limits(LimitsKind),
+    /// W writers POST M messages to one channel with C requests in flight: POST throughput and
+    /// latency, then the channel's history is checked against the accepted messages.
+    Post(PostArgs),
+    /// S6: a channel seeded with M messages is read by R readers, a page before a random
+    /// point of its history at a time: reads/s, latency, bytes/s and the server's CPU.
+    History(HistoryArgs),
 }
 
 /// Where the server under test is.

@@ -14,7 +14,12 @@ pub struct SendClock {
 
 impl SendClock {
     pub fn new(events: usize) -> Self {
-        Self { base: Instant::now(), sent_ns: (0..events).map(|_| AtomicU64::new(0)).collect() }
+        Self::since(Instant::now(), events)
+    }
+
+    /// A clock counting from `base`, so several clocks' times compare.
+    pub fn since(base: Instant, events: usize) -> Self {
+        Self { base, sent_ns: (0..events).map(|_| AtomicU64::new(0)).collect() }
     }
 
     /// Nanoseconds since `base`.

@@ -18,12 +18,17 @@ pub fn process_cpu_ns(pid: &str) -> Option<u64> {
 /// nanoseconds: each thread's `schedstat` (nanoseconds on the CPU), or its `stat` ticks where
 /// the kernel keeps no scheduler statistics. Threads that already exited are not counted.
 pub fn threads_cpu_ns(prefix: &str) -> Option<u64> {
+    threads_cpu_ns_where(|name| name.starts_with(prefix))
+}
+
+/// CPU time, in nanoseconds, of this process's threads whose name `keep` accepts.
+pub fn threads_cpu_ns_where(keep: impl Fn(&str) -> bool) -> Option<u64> {
     let mut total = 0;
     let mut found = false;
     for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
         let path = task.path();
         let Ok(name) = std::fs::read_to_string(path.join("comm")) else { continue };
-        if !name.trim_end().starts_with(prefix) {
+        if !keep(name.trim_end()) {
             continue;
         }
         let schedstat = std::fs::read_to_string(path.join("schedstat")).ok();

@@ -7,16 +7,25 @@
 //! (the server under test, its memory and CPU time), [`cpu`] (CPU time from `/proc`), [`udp`]
 //! (datagrams the kernel dropped), [`setup`] (users, a guild, sessions), [`clock`] (send
 //! times), the scenarios [`idle`] (S1: N sessions held idle, heartbeating, in worker processes),
+//! [`chat`] (S2: sessions in several guilds, writers at a rate, drops and resumes, checked
+//! against history), [`burst`] (S5: one message to M sessions held in worker processes),
 //! [`fanout`] (N sessions in one guild receive M messages), [`presence`]
 //! (N watchers see one user's M presence changes, coalesced) and [`voice`] (K voice channels
 //! of N WebRTC participants exchange audio through the SFU; `--find-max` looks for the most
-//! the server carries within limits), and [`stats`] (percentiles and the fan-out report).
+//! the server carries within limits), [`history`] (`post`: W writers POST M messages; S6
+//! `history`: R readers page through a seeded channel), [`limits`] (the same work done by a
+//! bare WebSocket server and a bare SQLite loop: the machine's best), and [`stats`]
+//! (percentiles and the fan-out report).
 
 pub mod args;
+pub mod burst;
+pub mod chat;
 pub mod clock;
 pub mod cpu;
 pub mod fanout;
+pub mod history;
 pub mod idle;
+pub mod limits;
 pub mod presence;
 pub mod setup;
 pub mod stats;

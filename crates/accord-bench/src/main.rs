@@ -28,9 +28,33 @@ async fn main() -> anyhow::Result<()> {
             let report = accord_bench::idle::run(&args).await?;
             print(&report.to_text(), &report.to_json(), args.json.as_deref())
         }
+        Scenario::Chat(args) => {
+            let report = accord_bench::chat::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+        Scenario::Burst(args) => {
+            let report = accord_bench::burst::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
         Scenario::IdleWorker(args) => accord_bench::idle::worker::run(&args).await,
         Scenario::Voice(args) => {
             let report = accord_bench::voice::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+        Scenario::Limits(accord_bench::args::LimitsKind::Ws(args)) => {
+            let report = accord_bench::limits::ws::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+        Scenario::Limits(accord_bench::args::LimitsKind::Sqlite(args)) => {
+            let report = accord_bench::limits::sqlite::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+        Scenario::Post(args) => {
+            let report = accord_bench::history::post::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
+        Scenario::History(args) => {
+            let report = accord_bench::history::run(&args).await?;
             print(&report.to_text(), &report.to_json(), args.json.as_deref())
         }
     }

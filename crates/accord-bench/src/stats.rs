@@ -13,6 +13,16 @@ pub fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
+/// Percentile `p` of `sorted_us` (microseconds) in milliseconds, to two decimals.
+pub fn ms(sorted_us: &[u64], p: f64) -> Option<f64> {
+    percentile(sorted_us, p).map(|us| (us as f64 / 10.0).round() / 100.0)
+}
+
+/// [`ms`] for people: `1.25 ms`, or `-` without samples.
+pub fn ms_text(sorted_us: &[u64], p: f64) -> String {
+    ms(sorted_us, p).map_or_else(|| "-".into(), |v| format!("{v} ms"))
+}
+
 /// Events per second over `elapsed` (0 when nothing elapsed).
 pub fn per_second(count: u64, elapsed: Duration) -> f64 {
     let secs = elapsed.as_secs_f64();

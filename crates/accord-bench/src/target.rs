@@ -16,7 +16,7 @@ use crate::args::TargetArgs;
 use crate::cpu;
 use crate::udp::Drops;
 
-pub use embedded::{Counter, Placement, SERVER_THREADS};
+pub use embedded::{Counter, Placement, SERVER_THREADS, SQLITE_THREADS, is_server_thread};
 
 /// Whose memory [`Target::rss_kib`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,9 @@ pub enum CpuScope {
 impl CpuScope {
     pub fn describe(self) -> String {
         match self {
-            Self::ServerThreads => format!("the embedded server's own threads, named {SERVER_THREADS}"),
+            Self::ServerThreads => {
+                format!("the embedded server's own threads: {SERVER_THREADS}, and {SQLITE_THREADS} for its database")
+            }
             Self::ThisProcess => "this process: embedded server and bench clients together".into(),
             Self::Server(pid) => format!("server process {pid}"),
             Self::None => "not measured (give --server-pid)".into(),
@@ -157,7 +159,7 @@ impl Target {
     /// CPU time of the measured server in nanoseconds, if there is one to measure.
     pub fn server_cpu_ns(&self) -> Option<u64> {
         match self.cpu_scope {
-            CpuScope::ServerThreads => cpu::threads_cpu_ns(SERVER_THREADS),
+            CpuScope::ServerThreads => cpu::threads_cpu_ns_where(is_server_thread),
             CpuScope::ThisProcess => cpu::process_cpu_ns("self"),
             CpuScope::Server(pid) => cpu::process_cpu_ns(&pid.to_string()),
             CpuScope::None => None,
@@ -167,11 +169,10 @@ impl Target {
     /// Time the measured server's threads spent runnable but waiting for a CPU, and this
     /// process's other threads (the clients), in nanoseconds.
     pub fn run_queue_wait_ns(&self) -> (Option<u64>, Option<u64>) {
-        let server_thread = |name: &str| name.starts_with(SERVER_THREADS);
         match self.cpu_scope {
             CpuScope::ServerThreads => (
-                cpu::run_queue_wait_ns("self", server_thread),
-                cpu::run_queue_wait_ns("self", |name| !server_thread(name)),
+                cpu::run_queue_wait_ns("self", is_server_thread),
+                cpu::run_queue_wait_ns("self", |name| !is_server_thread(name)),
             ),
             CpuScope::ThisProcess => (cpu::run_queue_wait_ns("self", |_| true), None),
             CpuScope::Server(pid) => {

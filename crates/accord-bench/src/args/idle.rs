@@ -87,4 +87,7 @@ pub struct IdleWorkerArgs {
     /// Seconds to hold every session after the go-ahead line on standard input.
     #[arg(long)]
     pub hold: u64,
+    /// The intents every session identifies with.
+    #[arg(long, default_value_t = 1)]
+    pub intents: u64,
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Held, Opened};
 use crate::args::IdleArgs;
-use crate::stats::percentile;
+use crate::stats::{ms, ms_text};
 use crate::target::Target;
 
 #[derive(Debug, Clone, Default)]
@@ -86,10 +86,6 @@ impl IdleReport {
         (self.opened > 0).then(|| after.saturating_sub(before) as f64 / self.opened as f64)
     }
 
-    fn ms(samples: &[u64], p: f64) -> Option<f64> {
-        percentile(samples, p).map(|us| (us as f64 / 10.0).round() / 100.0)
-    }
-
     pub fn to_json(&self) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
         json!({
@@ -103,12 +99,12 @@ impl IdleReport {
             "opened": self.opened,
             "failed": self.failed,
             "first_error": self.first_error,
-            "identify_ms": { "p50": Self::ms(&self.identify_us, 50.0), "p99": Self::ms(&self.identify_us, 99.0) },
+            "identify_ms": { "p50": ms(&self.identify_us, 50.0), "p99": ms(&self.identify_us, 99.0) },
             "hold_s": self.hold.as_secs(),
             "heartbeat_ack_ms": {
-                "p50": Self::ms(&self.ack_us, 50.0),
-                "p99": Self::ms(&self.ack_us, 99.0),
-                "max": Self::ms(&self.ack_us, 100.0),
+                "p50": ms(&self.ack_us, 50.0),
+                "p99": ms(&self.ack_us, 99.0),
+                "max": ms(&self.ack_us, 100.0),
                 "samples": self.ack_us.len(),
             },
             "unacked_heartbeats": self.unacked,
@@ -125,7 +121,6 @@ impl IdleReport {
     }
 
     pub fn to_text(&self) -> String {
-        let ms = |samples: &[u64], p: f64| Self::ms(samples, p).map_or_else(|| "-".into(), |v| format!("{v} ms"));
         let rss = match (self.rss_before_kib, self.rss_after_kib, self.rss_per_session_kib()) {
             (Some(before), Some(after), Some(per)) => {
                 format!("{before} KiB -> {after} KiB = {per:.1} KiB per session ({})", self.rss_scope)
@@ -149,12 +144,12 @@ impl IdleReport {
             self.opened,
             self.failed,
             self.ramp.as_secs_f64(),
-            ms(&self.identify_us, 50.0),
-            ms(&self.identify_us, 99.0),
+            ms_text(&self.identify_us, 50.0),
+            ms_text(&self.identify_us, 99.0),
             self.hold.as_secs(),
-            ms(&self.ack_us, 50.0),
-            ms(&self.ack_us, 99.0),
-            ms(&self.ack_us, 100.0),
+            ms_text(&self.ack_us, 50.0),
+            ms_text(&self.ack_us, 99.0),
+            ms_text(&self.ack_us, 100.0),
             self.ack_us.len(),
             self.unacked,
             self.unexpected_closes,

@@ -2,7 +2,8 @@
 //! how that went on one JSON line, waits for the go-ahead on standard input, holds every
 //! session for the hold while heartbeating at the server's interval (one beat right after
 //! identifying, then one per interval from a random point in it, so beats spread as real
-//! clients' do), then reports the heartbeat ACK times and any connection the server closed.
+//! clients' do), then reports the heartbeat ACK times, any connection the server closed, and
+//! when each `burst {k}` message arrived (for the burst scenario).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,7 +19,7 @@ use tokio::sync::watch;
 use crate::args::IdleWorkerArgs;
 
 /// GUILDS only: no presence or message traffic, so the sessions stay idle.
-const INTENTS: u64 = 1;
+pub const IDLE_INTENTS: u64 = 1;
 const IDENTIFY_WAIT: Duration = Duration::from_secs(30);
 
 /// The first line a worker prints: its sessions are open (or failed).
@@ -40,6 +41,10 @@ pub struct Held {
     pub unacked: u64,
     /// Sessions the server closed, or whose connection failed, during the hold.
     pub unexpected_closes: u64,
+    /// Each `burst {k}` MESSAGE_CREATE received: (k, when, in nanoseconds of the system
+    /// clock, which every process on the machine shares).
+    #[serde(default)]
+    pub arrivals: Vec<(u32, u64)>,
 }
 
 #[derive(Default)]
@@ -47,6 +52,7 @@ struct Tally {
     acks: Mutex<Vec<u64>>,
     unacked: AtomicU64,
     closes: AtomicU64,
+    arrivals: Mutex<Vec<(u32, u64)>>,
 }
 
 pub async fn run(args: &IdleWorkerArgs) -> anyhow::Result<()> {
@@ -58,11 +64,11 @@ pub async fn run(args: &IdleWorkerArgs) -> anyhow::Result<()> {
 
     let mut opening = futures::stream::iter(tokens.into_iter().enumerate())
         .map(|(i, token)| {
-            let gateway = args.gateway.clone();
+            let (gateway, intents) = (args.gateway.clone(), args.intents);
             async move {
                 tokio::time::sleep(gap * i as u32).await;
                 let started = Instant::now();
-                let session = open(&gateway, &token).await;
+                let session = open(&gateway, &token, intents).await;
                 (started.elapsed(), session)
             }
         })
@@ -96,14 +102,15 @@ pub async fn run(args: &IdleWorkerArgs) -> anyhow::Result<()> {
         ack_us: acks,
         unacked: tally.unacked.load(Ordering::Relaxed),
         unexpected_closes: tally.closes.load(Ordering::Relaxed),
+        arrivals: std::mem::take(&mut *tally.arrivals.lock().expect("tally lock")),
     };
     println!("{}", serde_json::to_string(&held)?);
     Ok(())
 }
 
-async fn open(gateway: &str, token: &str) -> anyhow::Result<GatewayClient> {
+async fn open(gateway: &str, token: &str, intents: u64) -> anyhow::Result<GatewayClient> {
     let mut session = GatewayClient::connect(gateway).await.context("connect")?;
-    session.identify(token, INTENTS).await.context("identify")?;
+    session.identify(token, intents).await.context("identify")?;
     session.next_dispatch("READY", IDENTIFY_WAIT).await.context("READY")?;
     session.next_dispatch("GUILD_CREATE", IDENTIFY_WAIT).await.context("GUILD_CREATE")?;
     Ok(session)
@@ -127,6 +134,11 @@ async fn hold(mut session: GatewayClient, tally: Arc<Tally>, mut stop: watch::Re
                         tally.acks.lock().expect("tally lock").push(at.elapsed().as_micros() as u64);
                     }
                 }
+                Ok(Received::Payload(frame)) if frame["t"] == "MESSAGE_CREATE" => {
+                    if let Some(k) = frame["d"]["content"].as_str().and_then(burst_index) {
+                        tally.arrivals.lock().expect("tally lock").push((k, unix_ns()));
+                    }
+                }
                 Ok(Received::Payload(_)) => {}
                 Err(accord_client::gateway::GatewayError::Timeout(_)) => {
                     if sent.is_some() {
@@ -146,4 +158,14 @@ async fn hold(mut session: GatewayClient, tally: Arc<Tally>, mut stop: watch::Re
             },
         }
     }
+}
+
+/// The `k` of a `burst {k}` message's content.
+pub fn burst_index(content: &str) -> Option<u32> {
+    content.strip_prefix("burst ")?.parse().ok()
+}
+
+/// Now, in nanoseconds since the Unix epoch: a clock every process on the machine reads alike.
+pub fn unix_ns() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64)
 }

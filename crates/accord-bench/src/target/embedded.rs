@@ -17,6 +17,16 @@ use tokio::sync::oneshot;
 /// threads.
 pub const SERVER_THREADS: &str = "accord-server";
 
+/// The `/proc` comm prefix of the threads sqlx runs each SQLite connection on: the server's
+/// work too.
+pub const SQLITE_THREADS: &str = "sqlx-sqlite";
+
+/// Whether a thread of this process (by its `/proc` comm) works for an embedded server placed
+/// on its own threads.
+pub fn is_server_thread(name: &str) -> bool {
+    name.starts_with(SERVER_THREADS) || name.starts_with(SQLITE_THREADS)
+}
+
 /// How long a server on its own threads may take to end its last tasks once it stopped serving.
 const RUNTIME_SHUTDOWN: Duration = Duration::from_secs(5);
 

@@ -1,0 +1,10 @@
+//! What the machine does at best on Accord's work, measured without Accord: the ceilings the
+//! Accord scenarios are read against.
+//!
+//! Parts: [`ws`] (a bare tokio-tungstenite server fanning pre-serialised MESSAGE_CREATE
+//! frames out to connections held in this process, as Accord's gateway does) and [`sqlite`]
+//! (a bare insert loop on a copy of Accord's `messages` table with the embedded store's
+//! durability settings).
+
+pub mod sqlite;
+pub mod ws;

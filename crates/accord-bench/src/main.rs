@@ -1,6 +1,10 @@
 //! `accord-bench`: parses the command line, runs the scenario, prints its report as text, and
 //! writes it as one JSON line when `--json PATH` is given.
 
+/// The same allocator as the `accord` binary, so an embedded server runs as it does there.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 
 use accord_bench::args::{Cli, Scenario};

@@ -4,6 +4,12 @@
 
 mod migrate;
 
+/// mimalloc rather than glibc's malloc: the server allocates on one thread and frees on another
+/// all the time (rows from SQLite's threads, frames across the runtime), which glibc handles
+/// slowly.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 

@@ -6,6 +6,7 @@ mod chat;
 mod history;
 mod idle;
 mod limits;
+mod slow;
 mod voice;
 
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ pub use chat::ChatArgs;
 pub use history::{HistoryArgs, PostArgs, WriteArgs};
 pub use idle::{IdleArgs, IdleWorkerArgs};
 pub use limits::{LimitsKind, MAX_DELIVERIES, SqliteLimitsArgs, WsLimitsArgs};
+pub use slow::SlowArgs;
 pub use voice::VoiceArgs;
 
 #[derive(Debug, Parser)]
@@ -48,6 +50,9 @@ pub enum Scenario {
     /// S5: one guild with M online sessions (in worker processes); one message at a time; how
     /// long until the last session has it.
     Burst(BurstArgs),
+    /// S4: N sessions read while K sessions of the same guild stop reading; the server's
+    /// memory must stay bounded and the readers unaffected.
+    Slow(SlowArgs),
     /// One worker process of `idle` (started by it).
     #[command(hide = true)]
     IdleWorker(IdleWorkerArgs),

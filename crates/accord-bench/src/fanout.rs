@@ -6,7 +6,7 @@
 //! Every step runs under the one `--timeout` deadline; setup steps run with bounded
 //! concurrency; readers stop once they have every message or `--drain` after the last POST.
 
-mod receive;
+pub mod receive;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

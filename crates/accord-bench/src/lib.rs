@@ -8,7 +8,8 @@
 //! (datagrams the kernel dropped), [`setup`] (users, a guild, sessions), [`clock`] (send
 //! times), the scenarios [`idle`] (S1: N sessions held idle, heartbeating, in worker processes),
 //! [`chat`] (S2: sessions in several guilds, writers at a rate, drops and resumes, checked
-//! against history), [`burst`] (S5: one message to M sessions held in worker processes),
+//! against history), [`burst`] (S5: one message to M sessions held in worker processes), [`slow`] (S4: sessions
+//! that stop reading, next to ones that read),
 //! [`fanout`] (N sessions in one guild receive M messages), [`presence`]
 //! (N watchers see one user's M presence changes, coalesced) and [`voice`] (K voice channels
 //! of N WebRTC participants exchange audio through the SFU; `--find-max` looks for the most
@@ -28,6 +29,7 @@ pub mod idle;
 pub mod limits;
 pub mod presence;
 pub mod setup;
+pub mod slow;
 pub mod stats;
 pub mod target;
 pub mod udp;

@@ -40,6 +40,10 @@ async fn main() -> anyhow::Result<()> {
             let report = accord_bench::burst::run(&args).await?;
             print(&report.to_text(), &report.to_json(), args.json.as_deref())
         }
+        Scenario::Slow(args) => {
+            let report = accord_bench::slow::run(&args).await?;
+            print(&report.to_text(), &report.to_json(), args.json.as_deref())
+        }
         Scenario::IdleWorker(args) => accord_bench::idle::worker::run(&args).await,
         Scenario::Voice(args) => {
             let report = accord_bench::voice::run(&args).await?;

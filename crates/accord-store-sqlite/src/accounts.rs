@@ -104,16 +104,12 @@ impl AccountStore for SqliteStore {
     }
 
     async fn session(&self, id: Snowflake) -> StoreResult<Option<SessionRecord>> {
-        self.cache
-            .get_or_load(&self.cache.sessions, id, async {
-                let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
-                    .bind(id.as_i64())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db)?;
-                row.as_ref().map(session_from).transpose().map_err(db)
-            })
+        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
+            .bind(id.as_i64())
+            .fetch_optional(&self.pool)
             .await
+            .map_err(db)?;
+        row.as_ref().map(session_from).transpose().map_err(db)
     }
 
     async fn revoke_session(&self, id: Snowflake) -> StoreResult<()> {

@@ -48,16 +48,12 @@ impl GuildStore for SqliteStore {
     }
 
     async fn guild(&self, id: Snowflake) -> StoreResult<Option<GuildRecord>> {
-        self.cache
-            .get_or_load(&self.cache.guilds, id, async {
-                let row = sqlx::query("SELECT * FROM guilds WHERE id = $1")
-                    .bind(id.as_i64())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db)?;
-                row.as_ref().map(guild_from).transpose().map_err(db)
-            })
+        let row = sqlx::query("SELECT * FROM guilds WHERE id = $1")
+            .bind(id.as_i64())
+            .fetch_optional(&self.pool)
             .await
+            .map_err(db)?;
+        row.as_ref().map(guild_from).transpose().map_err(db)
     }
 
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()> {

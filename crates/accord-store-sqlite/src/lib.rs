@@ -13,8 +13,7 @@
 //!   `private_channels`, `relationships`, `settings`, `moderation` (bans, audit log reads),
 //!   `security` (emailed tokens, session revocation, two-factor, account deletion),
 //!   `outbox`, `health`; `group_commit` writes new messages in batches, one fsync each, with
-//!   `message_batch`'s statements; `read_cache` keeps the rows every request reads until a
-//!   write commits.
+//!   `message_batch`'s statements.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows, and the audit log
 //!   entries some of them carry, written inside a transaction), `codec` (ids, bit sets and JSON
 //!   lists to and from SQL values).
@@ -38,7 +37,6 @@ mod moderation;
 mod outbox;
 mod private_channels;
 mod reactions;
-mod read_cache;
 mod read_states;
 mod relationships;
 mod roles;
@@ -49,7 +47,6 @@ mod threads;
 
 use std::borrow::Cow;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use accord_store::{StoreError, StoreResult};
@@ -76,32 +73,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "temporary_members", include_str!("../migrations/0008_temporary_members.sql")),
 ];
 
-/// A write transaction on the store's database; committing it invalidates the read cache.
-struct WriteTx {
-    tx: Transaction<'static, sqlx::Sqlite>,
-    cache: Arc<read_cache::ReadCache>,
-}
-
-impl WriteTx {
-    async fn commit(self) -> sqlx::Result<()> {
-        self.tx.commit().await?;
-        self.cache.invalidate();
-        Ok(())
-    }
-}
-
-impl std::ops::Deref for WriteTx {
-    type Target = sqlx::SqliteConnection;
-    fn deref(&self) -> &sqlx::SqliteConnection {
-        &self.tx
-    }
-}
-
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
-        &mut self.tx
-    }
-}
+/// A write transaction on the store's database.
+type WriteTx = Transaction<'static, sqlx::Sqlite>;
 
 /// The SQLite store. Cheap to clone: clones share the pool.
 #[derive(Debug, Clone)]
@@ -110,8 +83,6 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// New messages go through one writer that commits them in groups.
     message_writer: group_commit::MessageWriter,
-    /// The rows every request reads, valid until the next write commits.
-    cache: Arc<read_cache::ReadCache>,
 }
 
 impl SqliteStore {
@@ -132,7 +103,7 @@ impl SqliteStore {
         migrator().run(&pool).await.map_err(|e| StoreError::Internal(format!("migrating {}: {e}", path.display())))?;
         tracing::debug!(path = %path.display(), "sqlite store open");
         let message_writer = group_commit::MessageWriter::start(pool.clone());
-        Ok(SqliteStore { pool, message_writer, cache: Arc::new(read_cache::ReadCache::new()) })
+        Ok(SqliteStore { pool, message_writer })
     }
 
     /// Opens `accord.db` inside `dir`.
@@ -150,8 +121,7 @@ impl SqliteStore {
     /// concurrent writers queue on the busy timeout instead of failing when a read
     /// transaction tries to become a write one.
     async fn write(&self) -> StoreResult<WriteTx> {
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(error::db)?;
-        Ok(WriteTx { tx, cache: self.cache.clone() })
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(error::db)
     }
 }
 

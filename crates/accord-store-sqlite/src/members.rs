@@ -22,17 +22,13 @@ impl MemberStore for SqliteStore {
     }
 
     async fn member(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<MemberRecord>> {
-        self.cache
-            .get_or_load(&self.cache.members, (guild_id, user_id), async {
-                let row = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id = $2")
-                    .bind(guild_id.as_i64())
-                    .bind(user_id.as_i64())
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db)?;
-                row.as_ref().map(member_from).transpose().map_err(db)
-            })
+        let row = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id = $2")
+            .bind(guild_id.as_i64())
+            .bind(user_id.as_i64())
+            .fetch_optional(&self.pool)
             .await
+            .map_err(db)?;
+        row.as_ref().map(member_from).transpose().map_err(db)
     }
 
     async fn members(

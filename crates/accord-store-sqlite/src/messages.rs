@@ -35,14 +35,13 @@ impl MessageStore for SqliteStore {
     async fn messages(&self, channel_id: Snowflake, page: Page) -> StoreResult<Vec<MessageRecord>> {
         const NEWER_ASC: &str = "SELECT * FROM messages WHERE channel_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3";
         let channel = channel_id.as_i64();
-        // One read transaction, so the two halves of an Around page share a snapshot.
-        let mut tx = self.pool.begin().await.map_err(db)?;
+        // One statement each, on any pooled connection; only an Around page needs a transaction.
         let rows = match page {
             Page::Latest { limit } => {
                 sqlx::query("SELECT * FROM messages WHERE channel_id = $1 ORDER BY id DESC LIMIT $2")
                     .bind(channel)
                     .bind(limit)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&self.pool)
                     .await
             }
             Page::Before { id, limit } => {
@@ -50,15 +49,18 @@ impl MessageStore for SqliteStore {
                     .bind(channel)
                     .bind(id.as_i64())
                     .bind(limit)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&self.pool)
                     .await
             }
             Page::After { id, limit } => {
-                let rows = sqlx::query(NEWER_ASC).bind(channel).bind(id.as_i64()).bind(limit).fetch_all(&mut *tx).await;
+                let rows =
+                    sqlx::query(NEWER_ASC).bind(channel).bind(id.as_i64()).bind(limit).fetch_all(&self.pool).await;
                 rows.map(|rows| rows.into_iter().rev().collect())
             }
             Page::Around { id, limit } => {
-                // The newer half gets floor(limit / 2); the message itself and the older ones the rest.
+                // One read transaction, so the two halves share a snapshot. The newer half gets
+                // floor(limit / 2); the message itself and the older ones the rest.
+                let mut tx = self.pool.begin().await.map_err(db)?;
                 let newer = sqlx::query(NEWER_ASC)
                     .bind(channel)
                     .bind(id.as_i64())

@@ -20,16 +20,12 @@ impl RoleStore for SqliteStore {
     }
 
     async fn guild_roles(&self, guild_id: Snowflake) -> StoreResult<Vec<RoleRecord>> {
-        self.cache
-            .get_or_load(&self.cache.roles, guild_id, async {
-                let rows = sqlx::query("SELECT * FROM roles WHERE guild_id = $1 ORDER BY position, id")
-                    .bind(guild_id.as_i64())
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db)?;
-                rows.iter().map(role_from).collect::<sqlx::Result<_>>().map_err(db)
-            })
+        let rows = sqlx::query("SELECT * FROM roles WHERE guild_id = $1 ORDER BY position, id")
+            .bind(guild_id.as_i64())
+            .fetch_all(&self.pool)
             .await
+            .map_err(db)?;
+        rows.iter().map(role_from).collect::<sqlx::Result<_>>().map_err(db)
     }
 
     async fn update_roles(&self, roles: &[RoleRecord], events: &[EventDraft]) -> StoreResult<()> {

@@ -6,6 +6,7 @@ mod chat;
 mod history;
 mod idle;
 mod limits;
+mod ramp;
 mod slow;
 mod voice;
 
@@ -19,6 +20,7 @@ pub use chat::ChatArgs;
 pub use history::{HistoryArgs, PostArgs, WriteArgs};
 pub use idle::{IdleArgs, IdleWorkerArgs};
 pub use limits::{LimitsKind, MAX_DELIVERIES, SqliteLimitsArgs, WsLimitsArgs};
+pub use ramp::RampArgs;
 pub use slow::SlowArgs;
 pub use voice::VoiceArgs;
 
@@ -27,6 +29,14 @@ pub use voice::VoiceArgs;
 pub struct Cli {
     #[command(subcommand)]
     pub scenario: Scenario,
+    /// The results folder: a run writes `<results>/<label>/` with report.txt, report.json and
+    /// PNG plots; `docs` reads it.
+    #[arg(long, global = true, default_value = "bench-results")]
+    pub results: PathBuf,
+    /// The run's folder in the results folder (the scenario's name unless given); a run
+    /// replaces the folder of its label.
+    #[arg(long, global = true, value_parser = crate::results::parse_label)]
+    pub label: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,6 +57,10 @@ pub enum Scenario {
     /// sessions drop and resume; every message must arrive once, in each writer's order, and
     /// be in history.
     Chat(ChatArgs),
+    /// S3: simulated users (read history, switch channels, post, react, type, reconnect) are
+    /// added step by step until a window breaks an error or latency threshold; the most users
+    /// the server supported within them.
+    Ramp(RampArgs),
     /// S5: one guild with M online sessions (in worker processes); one message at a time; how
     /// long until the last session has it.
     Burst(BurstArgs),
@@ -66,6 +80,39 @@ pub enum Scenario {
     /// S6: a channel seeded with M messages is read by R readers, a page before a random
     /// point of its history at a time: reads/s, latency, bytes/s and the server's CPU.
     History(HistoryArgs),
+    /// Rewrites the `<!-- bench:LABEL -->` … `<!-- /bench:LABEL -->` blocks of a Markdown file
+    /// with the saved run of each label in the results folder: its command, text and plots.
+    Docs(DocsArgs),
+}
+
+impl Scenario {
+    /// The name a run is saved under unless `--label` says otherwise.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Fanout(_) => "fanout",
+            Self::Presence(_) => "presence",
+            Self::Voice(args) if args.find_max => "voice-find-max",
+            Self::Voice(_) => "voice",
+            Self::Idle(_) => "idle",
+            Self::Chat(_) => "chat",
+            Self::Burst(_) => "burst",
+            Self::Slow(_) => "slow",
+            Self::IdleWorker(_) => "idle-worker",
+            Self::Limits(LimitsKind::Ws(_)) => "limits-ws",
+            Self::Limits(LimitsKind::Sqlite(_)) => "limits-sqlite",
+            Self::Post(_) => "post",
+            Self::History(_) => "history",
+            Self::Ramp(_) => "ramp",
+            Self::Docs(_) => "docs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DocsArgs {
+    /// The Markdown file to update in place.
+    #[arg(long, default_value = "docs/performance.md")]
+    pub file: PathBuf,
 }
 
 /// Where the server under test is.
@@ -82,6 +129,12 @@ pub struct TargetArgs {
     /// Argon2 cost and no registration limit.
     #[arg(long)]
     pub embedded: bool,
+    /// Start Accord as a cluster of `accord serve` processes (the `accord` binary beside this
+    /// one) on the PostgreSQL, NATS and Redis that `scripts/services` names in
+    /// `ACCORD_TEST_POSTGRES_URL`, `ACCORD_TEST_NATS_URL` and `ACCORD_TEST_REDIS_URL` (their
+    /// defaults otherwise), with a fresh database, and the embedded target's settings.
+    #[arg(long, value_enum)]
+    pub cluster: Option<crate::target::Layout>,
 }
 
 /// Gateway compression the sessions ask for.
@@ -143,9 +196,6 @@ pub struct FanoutArgs {
     /// The whole run, setup included, ends within this many seconds.
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl FanoutArgs {
@@ -207,9 +257,6 @@ pub struct PresenceArgs {
     /// The whole run, setup included, ends within this many seconds.
     #[arg(long, default_value_t = 120)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl PresenceArgs {

@@ -58,6 +58,7 @@ async fn run_against(target: &Target, args: &BurstArgs, deadline: tokio::time::I
     tokio::time::sleep(Duration::from_secs(2)).await;
     workers.go().await?;
 
+    let profiled = crate::profile::Phase::start();
     let cpu_start = (target.server_cpu_ns(), Instant::now());
     let path = format!("/channels/{}/messages", guild.channel);
     let mut sent = Vec::with_capacity(args.messages as usize);
@@ -74,6 +75,7 @@ async fn run_against(target: &Target, args: &BurstArgs, deadline: tokio::time::I
         .0
         .zip(target.server_cpu_ns())
         .map(|(before, after)| crate::cpu::cores(after.saturating_sub(before), cpu_start.1.elapsed()));
+    drop(profiled);
     let held = workers.held(deadline).await?;
-    Ok(BurstReport::new(args, setup, ramp, &opened, &held, sent, cpu_cores, target.cpu_scope.describe()))
+    Ok(BurstReport::new(args, setup, ramp, &opened, &held, sent, cpu_cores, target))
 }

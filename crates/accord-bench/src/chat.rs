@@ -29,6 +29,8 @@ use crate::target::{Placement, Target};
 
 /// GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT.
 const INTENTS: u64 = (1 << 0) | (1 << 9) | (1 << 15);
+/// How often the server's memory is sampled for its plot.
+pub const RSS_EVERY: Duration = Duration::from_millis(500);
 
 /// Runs the scenario against the target `args` name, starting an embedded server (on threads
 /// of its own, so its CPU is told apart from the clients') if asked to.
@@ -67,6 +69,7 @@ async fn run_against(target: &Target, args: &ChatArgs, deadline: tokio::time::In
     let setup = setup_start.elapsed();
 
     let rss_before_kib = target.rss_kib();
+    let rss = target.sample_rss(RSS_EVERY);
     let base = Instant::now();
     let clocks: Arc<Vec<SendClock>> =
         Arc::new((0..writer_count).map(|_| SendClock::since(base, args.per_writer())).collect());
@@ -113,6 +116,7 @@ async fn run_against(target: &Target, args: &ChatArgs, deadline: tokio::time::In
         readers.push((g, progress, tokio::spawn(reader::read(session, stop.clone(), max_frames))));
     }
 
+    let profiled = crate::profile::Phase::start();
     let cpu_before = target.server_cpu_ns();
     let until = send_start + Duration::from_secs(args.seconds);
     let period = args.writer_period();
@@ -138,6 +142,7 @@ async fn run_against(target: &Target, args: &ChatArgs, deadline: tokio::time::In
         posted.push((w, by(deadline, "posting", post).await?.context("a writer panicked")?));
     }
     let send_elapsed = send_start.elapsed();
+    drop(profiled);
     let cpu_cores = cpu_before.zip(target.server_cpu_ns()).map(|(a, b)| cpu::cores(b.saturating_sub(a), send_elapsed));
 
     // Which guild each writer posts in, and the ids each guild's sessions should receive.
@@ -159,6 +164,7 @@ async fn run_against(target: &Target, args: &ChatArgs, deadline: tokio::time::In
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let rss_after_kib = target.rss_kib();
+    let rss_series = rss.finish().await;
     let _ = stop_readers.send(true);
     let mut tallies = Vec::with_capacity(readers.len());
     for (g, _, handle) in readers {
@@ -166,7 +172,7 @@ async fn run_against(target: &Target, args: &ChatArgs, deadline: tokio::time::In
     }
 
     let mut report = ChatReport {
-        target: if args.target.embedded { "embedded".into() } else { target.base_url.clone() },
+        target: target.name.clone(),
         sessions: sessions as u64,
         guilds: guild_count as u64,
         writers: writer_count as u64,
@@ -180,6 +186,7 @@ async fn run_against(target: &Target, args: &ChatArgs, deadline: tokio::time::In
         rss_before_kib,
         rss_after_kib,
         rss_scope: target.rss_scope.describe(),
+        rss_series,
         ..ChatReport::default()
     };
     for (_, p) in &posted {

@@ -102,7 +102,7 @@ async fn run_against(
     };
 
     let mut report = FanoutReport {
-        target: if args.target.embedded { "embedded".into() } else { target.base_url.clone() },
+        target: target.name.clone(),
         compress: args.compress.name().into(),
         sessions: sessions as u64,
         messages: messages as u64,

@@ -55,8 +55,7 @@ async fn run_against(
     };
     let mut written = post::write(target, &writers, &args.write, args.messages, seed_until, deadline).await?;
     let ids = std::mem::take(&mut written.ids);
-    let seed =
-        PostReport::new((target, args.target.embedded), &args.write, args.messages, writers.setup, written, None);
+    let seed = PostReport::new(target, &args.write, args.messages, writers.setup, written, None);
     let reads = read::read(target, &writers, ids, args, deadline).await?;
     Ok(HistoryReport::new(args, seed, reads))
 }

@@ -23,6 +23,9 @@ use crate::args::IdleArgs;
 use crate::setup::crowd;
 use crate::target::{Placement, Target};
 
+/// How often the server's memory is sampled for its plot (the ramp and hold last minutes).
+const RSS_EVERY: Duration = Duration::from_secs(1);
+
 pub async fn run(args: &IdleArgs) -> anyhow::Result<IdleReport> {
     let deadline = tokio::time::Instant::now() + args.timeout();
     let target = Target::from_args_on(&args.target, args.server_pid, Placement::OwnThreads).await?;
@@ -56,10 +59,13 @@ async fn run_against(target: &Target, args: &IdleArgs, deadline: tokio::time::In
         intents: worker::IDLE_INTENTS,
     };
     let rss_before_kib = target.rss_kib();
+    let rss = target.sample_rss(RSS_EVERY);
+    let profiled = crate::profile::Phase::start();
     let ramp_start = Instant::now();
     let mut workers = Workers::start(&orders, &tokens, args.per_worker as usize)?;
     let opened = workers.opened(deadline).await?;
     let ramp = ramp_start.elapsed();
+    drop(profiled);
     // Settle: let the identifies' transient allocations go before reading the memory.
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_after_kib = target.rss_kib();
@@ -72,5 +78,8 @@ async fn run_against(target: &Target, args: &IdleArgs, deadline: tokio::time::In
         }
         _ => None,
     };
-    Ok(IdleReport::new(args, target, setup, ramp, (rss_before_kib, rss_after_kib), cpu_cores, &opened, &held))
+    let mut report =
+        IdleReport::new(args, target, setup, ramp, (rss_before_kib, rss_after_kib), cpu_cores, &opened, &held);
+    report.rss_series = rss.finish().await;
+    Ok(report)
 }

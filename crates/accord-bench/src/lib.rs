@@ -8,7 +8,8 @@
 //! (datagrams the kernel dropped), [`setup`] (users, a guild, sessions), [`clock`] (send
 //! times), the scenarios [`idle`] (S1: N sessions held idle, heartbeating, in worker processes),
 //! [`chat`] (S2: sessions in several guilds, writers at a rate, drops and resumes, checked
-//! against history), [`burst`] (S5: one message to M sessions held in worker processes), [`slow`] (S4: sessions
+//! against history), [`ramp`] (S3: simulated users doing a realistic action mix are added
+//! until a latency or error threshold breaks: the users supported), [`burst`] (S5: one message to M sessions held in worker processes), [`slow`] (S4: sessions
 //! that stop reading, next to ones that read),
 //! [`fanout`] (N sessions in one guild receive M messages), [`presence`]
 //! (N watchers see one user's M presence changes, coalesced) and [`voice`] (K voice channels
@@ -23,11 +24,17 @@ pub mod burst;
 pub mod chat;
 pub mod clock;
 pub mod cpu;
+pub mod docs;
 pub mod fanout;
 pub mod history;
 pub mod idle;
 pub mod limits;
+pub mod plot;
 pub mod presence;
+pub mod profile;
+pub mod ramp;
+pub mod report;
+pub mod results;
 pub mod setup;
 pub mod slow;
 pub mod stats;

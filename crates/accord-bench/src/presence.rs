@@ -153,7 +153,7 @@ async fn run_against(
     }
 
     let mut report = PresenceReport {
-        target: if args.target.embedded { "embedded".into() } else { target.base_url.clone() },
+        target: target.name.clone(),
         watchers: watchers as u64,
         watcher_status: args.watcher_status.clone(),
         changes: changes as u64,

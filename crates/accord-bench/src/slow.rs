@@ -73,14 +73,10 @@ async fn run_against(target: &Target, args: &SlowArgs, deadline: tokio::time::In
     let cpu_before = target.server_cpu_ns();
     let post_start = Instant::now();
     let posting = post_all(&guild.lead_api, &guild.channel, args, clock.clone());
-    let mut posting = std::pin::pin!(by(deadline, "posting", posting));
-    let mut rss_samples_kib = Vec::new();
-    let (posted, failed) = loop {
-        tokio::select! {
-            done = &mut posting => break done??,
-            _ = tokio::time::sleep(RSS_EVERY) => rss_samples_kib.extend(target.rss_kib()),
-        }
-    };
+    let posting = by(deadline, "posting", posting);
+    let rss = target.sample_rss(RSS_EVERY);
+    let (posted, failed) = posting.await??;
+    let rss_samples_kib = rss.finish().await;
     let post_elapsed = post_start.elapsed();
     let cpu_cores = cpu_before
         .zip(target.server_cpu_ns())

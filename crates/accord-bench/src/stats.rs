@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::report::Report;
 use serde_json::{Value, json};
 
 /// The value at percentile `p` (0..=100) of `sorted` by nearest rank; `None` when empty.
@@ -98,8 +99,10 @@ impl FanoutReport {
         let (before, after) = (self.rss_before_kib?, self.rss_after_kib?);
         Some(after.saturating_sub(before) as f64 / self.sessions as f64)
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for FanoutReport {
+    fn to_json(&self) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
         let ms = |p: f64| self.latency_ms(p).map(round);
         json!({
@@ -133,7 +136,7 @@ impl FanoutReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let ms = |p: f64| self.latency_ms(p).map_or_else(|| "-".into(), |v| format!("{v:.1} ms"));
         let rss = match (self.rss_before_kib, self.rss_after_kib, self.rss_per_session_kib()) {
             (Some(before), Some(after), Some(per)) => {

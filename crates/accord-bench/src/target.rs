@@ -2,9 +2,12 @@
 //! how its resident memory and CPU time are read.
 //!
 //! Parts: `embedded` (starting Accord in this process, on the bench's runtime or on threads
-//! of its own).
+//! of its own), `sampler` (its memory over time).
 
+mod cluster;
 mod embedded;
+mod pids;
+mod sampler;
 
 use std::time::Duration;
 
@@ -16,15 +19,18 @@ use crate::args::TargetArgs;
 use crate::cpu;
 use crate::udp::Drops;
 
+pub use cluster::{Cluster, Layout};
 pub use embedded::{Counter, Placement, SERVER_THREADS, SQLITE_THREADS, is_server_thread};
+pub use pids::Pids;
+pub use sampler::RssSampler;
 
 /// Whose memory [`Target::rss_kib`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RssScope {
     /// This process, which runs the embedded server and the bench's clients together.
     ThisProcess,
-    /// The server's own process (`--server-pid`).
-    Server(u32),
+    /// The server's own processes (`--server-pid`, or a cluster's).
+    Server(Pids),
     /// Not measured (`--url` without `--server-pid`).
     None,
 }
@@ -33,8 +39,17 @@ impl RssScope {
     pub fn describe(self) -> String {
         match self {
             Self::ThisProcess => "this process: embedded server and bench clients together".into(),
-            Self::Server(pid) => format!("server process {pid}"),
+            Self::Server(pids) => pids.describe(),
             Self::None => "not measured (give --server-pid)".into(),
+        }
+    }
+
+    /// Resident memory of the process in KiB, if there is one to measure.
+    pub fn rss_kib(self) -> Option<u64> {
+        match self {
+            Self::ThisProcess => rss_kib("self"),
+            Self::Server(pids) => pids.sum(rss_kib),
+            Self::None => None,
         }
     }
 }
@@ -46,8 +61,8 @@ pub enum CpuScope {
     ServerThreads,
     /// This process: the embedded server shares the bench's runtime with its clients.
     ThisProcess,
-    /// The server's own process (`--server-pid`).
-    Server(u32),
+    /// The server's own processes (`--server-pid`, or a cluster's).
+    Server(Pids),
     /// Not measured (`--url` without `--server-pid`).
     None,
 }
@@ -59,7 +74,7 @@ impl CpuScope {
                 format!("the embedded server's own threads: {SERVER_THREADS}, and {SQLITE_THREADS} for its database")
             }
             Self::ThisProcess => "this process: embedded server and bench clients together".into(),
-            Self::Server(pid) => format!("server process {pid}"),
+            Self::Server(pids) => pids.describe(),
             Self::None => "not measured (give --server-pid)".into(),
         }
     }
@@ -67,6 +82,8 @@ impl CpuScope {
 
 /// A server to benchmark.
 pub struct Target {
+    /// `embedded`, the cluster's layout, or the URL.
+    pub name: String,
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub base_url: String,
     pub rss_scope: RssScope,
@@ -81,6 +98,8 @@ pub struct Target {
     done: Option<oneshot::Receiver<anyhow::Result<()>>>,
     /// Kept so the embedded server's data directory lives as long as it does.
     _data_dir: Option<TempDir>,
+    /// Set for a cluster: its processes, stopped when it is dropped.
+    _cluster: Option<Cluster>,
 }
 
 impl Target {
@@ -96,18 +115,31 @@ impl Target {
         server_pid: Option<u32>,
         placement: Placement,
     ) -> anyhow::Result<Self> {
+        if let Some(layout) = args.cluster {
+            let cluster = Cluster::start(layout, &crate::setup::run_tag()).await?;
+            let pids = Pids::new(&cluster.pids);
+            let target = Self::remote(layout.name().into(), &cluster.base_url, Some(pids));
+            return Ok(Self { _cluster: Some(cluster), ..target });
+        }
         match &args.url {
-            Some(url) => Ok(Self {
-                base_url: url.trim_end_matches('/').to_owned(),
-                rss_scope: server_pid.map_or(RssScope::None, RssScope::Server),
-                cpu_scope: server_pid.map_or(CpuScope::None, CpuScope::Server),
-                forwarded_packets: None,
-                voice_udp: None,
-                stop: None,
-                done: None,
-                _data_dir: None,
-            }),
+            Some(url) => Ok(Self::remote(url.clone(), url, server_pid.map(Pids::one))),
             None => Self::embedded_on(placement).await,
+        }
+    }
+
+    /// A server in other processes, at `url`, whose processes are `pids` if known.
+    fn remote(name: String, url: &str, pids: Option<Pids>) -> Self {
+        Self {
+            name,
+            base_url: url.trim_end_matches('/').to_owned(),
+            rss_scope: pids.map_or(RssScope::None, RssScope::Server),
+            cpu_scope: pids.map_or(CpuScope::None, CpuScope::Server),
+            forwarded_packets: None,
+            voice_udp: None,
+            stop: None,
+            done: None,
+            _data_dir: None,
+            _cluster: None,
         }
     }
 
@@ -122,6 +154,7 @@ impl Target {
         let data_dir = tempfile::tempdir().context("temporary data directory")?;
         let started = embedded::start(placement, data_dir.path().to_path_buf()).await?;
         Ok(Self {
+            name: "embedded".into(),
             base_url: format!("http://{}", started.addr),
             rss_scope: RssScope::ThisProcess,
             cpu_scope: match placement {
@@ -133,6 +166,7 @@ impl Target {
             stop: Some(started.stop),
             done: Some(started.done),
             _data_dir: Some(data_dir),
+            _cluster: None,
         })
     }
 
@@ -149,11 +183,12 @@ impl Target {
 
     /// Resident memory of the measured process in KiB, if there is one to measure.
     pub fn rss_kib(&self) -> Option<u64> {
-        match self.rss_scope {
-            RssScope::ThisProcess => rss_kib("self"),
-            RssScope::Server(pid) => rss_kib(&pid.to_string()),
-            RssScope::None => None,
-        }
+        self.rss_scope.rss_kib()
+    }
+
+    /// Starts sampling the measured process's memory every `every`.
+    pub fn sample_rss(&self, every: Duration) -> RssSampler {
+        RssSampler::start(self.rss_scope, every)
     }
 
     /// CPU time of the measured server in nanoseconds, if there is one to measure.
@@ -161,7 +196,7 @@ impl Target {
         match self.cpu_scope {
             CpuScope::ServerThreads => cpu::threads_cpu_ns_where(is_server_thread),
             CpuScope::ThisProcess => cpu::process_cpu_ns("self"),
-            CpuScope::Server(pid) => cpu::process_cpu_ns(&pid.to_string()),
+            CpuScope::Server(pids) => pids.sum(cpu::process_cpu_ns),
             CpuScope::None => None,
         }
     }
@@ -175,8 +210,8 @@ impl Target {
                 cpu::run_queue_wait_ns("self", |name| !is_server_thread(name)),
             ),
             CpuScope::ThisProcess => (cpu::run_queue_wait_ns("self", |_| true), None),
-            CpuScope::Server(pid) => {
-                (cpu::run_queue_wait_ns(&pid.to_string(), |_| true), cpu::run_queue_wait_ns("self", |_| true))
+            CpuScope::Server(pids) => {
+                (pids.sum(|pid| cpu::run_queue_wait_ns(pid, |_| true)), cpu::run_queue_wait_ns("self", |_| true))
             }
             CpuScope::None => (None, cpu::run_queue_wait_ns("self", |_| true)),
         }
@@ -191,7 +226,7 @@ impl Target {
     /// `--server-pid`) and at the rest of this process's.
     pub fn udp_drops(&self) -> Drops {
         let pid = match self.cpu_scope {
-            CpuScope::Server(pid) => Some(pid),
+            CpuScope::Server(pids) => pids.as_slice().first().copied(),
             _ => None,
         };
         Drops::read(pid, self.voice_udp.map(|a| a.port()))

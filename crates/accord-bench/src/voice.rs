@@ -89,7 +89,7 @@ pub async fn run_against(
     let user_ids: Vec<String> = rooms.participants.iter().map(|p| p.user_id.clone()).collect();
     let roster = Roster { per_channel: n, user_ids: &user_ids, frames: sent.frames, bytes, t0, window_end };
     let mut report = VoiceReport {
-        target: if args.target.embedded { "embedded".into() } else { target.base_url.clone() },
+        target: target.name.clone(),
         channels: u64::from(channels),
         peers: n as u64,
         frame_bytes: bytes as u64,

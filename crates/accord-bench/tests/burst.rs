@@ -2,6 +2,7 @@
 //! processes; each of three messages reaches every one of them, and the report times it.
 
 use accord_bench::args::BurstArgs;
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_message_reaches_every_session_held_by_the_workers() {

@@ -3,6 +3,7 @@
 //! in each writer's order, and REST history holds exactly the acknowledged messages.
 
 use accord_bench::args::ChatArgs;
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_reaches_its_guild_once_in_order_across_resumes() {

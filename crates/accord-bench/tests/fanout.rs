@@ -2,6 +2,7 @@
 //! message to every session and times each delivery.
 
 use accord_bench::args::FanoutArgs;
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_sessions_receive_all_five_messages() {

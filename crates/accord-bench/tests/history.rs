@@ -3,6 +3,7 @@
 //! channel without errors and the sampled pages match the seeded ids.
 
 use accord_bench::args::{HistoryArgs, PostArgs};
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_accepted_post_is_in_the_history() {

@@ -3,6 +3,7 @@
 //! report counts them, their ACKs and the server's memory.
 
 use accord_bench::args::IdleArgs;
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_in_two_workers_identify_heartbeat_and_are_counted() {

@@ -3,6 +3,7 @@
 //! every row it reports, as a count read back from the database says.
 
 use accord_bench::args::{SqliteLimitsArgs, WsLimitsArgs};
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_connections_receive_all_five_frames() {

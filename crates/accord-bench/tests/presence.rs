@@ -3,6 +3,7 @@
 //! moves to a fresh session midway without others seeing it.
 
 use accord_bench::args::PresenceArgs;
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_watchers_get_one_update_per_burst_of_five_changes() {

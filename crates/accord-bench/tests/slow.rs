@@ -4,6 +4,7 @@
 //! memory is sampled throughout.
 
 use accord_bench::args::SlowArgs;
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_stops_reading_is_closed_and_the_others_get_everything() {

@@ -3,6 +3,7 @@
 //! intact and timed, and the server's CPU is read apart from the clients'.
 
 use accord_bench::args::VoiceArgs;
+use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_participants_each_receive_every_frame_of_the_other_two() {

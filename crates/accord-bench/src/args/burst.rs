@@ -35,9 +35,6 @@ pub struct BurstArgs {
     /// The whole run, setup included, ends within this many seconds.
     #[arg(long, default_value_t = 1200)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
     /// The executable to run workers with [default: this one].
     #[arg(long, hide = true)]
     pub worker_exe: Option<PathBuf>,

@@ -1,6 +1,5 @@
 //! The chat scenario's command line (S2).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser};
@@ -43,9 +42,6 @@ pub struct ChatArgs {
     /// The whole run, setup included, ends within this many seconds.
     #[arg(long, default_value_t = 900)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl ChatArgs {

@@ -2,7 +2,6 @@
 //! ([`WriteArgs`]): `post` measures that writing, `history` uses it to seed a channel and then
 //! reads the channel back.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser};
@@ -55,9 +54,6 @@ pub struct PostArgs {
     /// The whole run, setup and verification included, ends within this many seconds.
     #[arg(long, default_value_t = 600)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl PostArgs {
@@ -111,9 +107,6 @@ pub struct HistoryArgs {
     /// The whole run, seeding included, ends within this many seconds.
     #[arg(long, default_value_t = 1800)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl HistoryArgs {

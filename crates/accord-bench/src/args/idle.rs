@@ -37,9 +37,6 @@ pub struct IdleArgs {
     /// The whole run, setup included, ends within this many seconds.
     #[arg(long, default_value_t = 900)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
     /// The executable to run workers with [default: this one].
     #[arg(long, hide = true)]
     pub worker_exe: Option<PathBuf>,

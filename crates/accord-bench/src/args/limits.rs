@@ -1,7 +1,6 @@
 //! The `limits` scenarios' command line: the same work as Accord's, done by bare programs in
 //! this process, to show what the machine allows at best.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
@@ -44,9 +43,6 @@ pub struct WsLimitsArgs {
     /// The whole run ends within this many seconds.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 /// Deliveries (connections × messages) a run may record latencies for, to bound its memory.
@@ -92,9 +88,6 @@ pub struct SqliteLimitsArgs {
     /// Bytes of each row's `content`.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=4_000))]
     pub content_bytes: u32,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl SqliteLimitsArgs {

@@ -1,6 +1,5 @@
 //! The slow-consumer scenario's command line (S4).
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser};
@@ -38,9 +37,6 @@ pub struct SlowArgs {
     /// The whole run, setup included, ends within this many seconds.
     #[arg(long, default_value_t = 300)]
     pub timeout: u64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl SlowArgs {

@@ -1,6 +1,5 @@
 //! The voice scenario's command line.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser};
@@ -61,9 +60,6 @@ pub struct VoiceArgs {
     /// With `--find-max`: the limit on the send-to-receive p99 latency, in milliseconds.
     #[arg(long, default_value_t = 50.0, requires = "find_max")]
     pub max_p99_ms: f64,
-    /// Also write the report as one JSON line to this file.
-    #[arg(long)]
-    pub json: Option<PathBuf>,
 }
 
 impl VoiceArgs {

@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use crate::args::BurstArgs;
 use crate::idle::{Held, Opened};
+use crate::report::Report;
 use crate::stats::{ms, ms_text};
+use crate::target::Target;
 
 /// One message the lead posted.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +54,7 @@ impl BurstReport {
         held: &[Held],
         sent: Vec<Sent>,
         cpu_cores: Option<f64>,
-        cpu_scope: String,
+        target: &Target,
     ) -> Self {
         let mut bursts: Vec<Burst> = sent.iter().map(|s| Burst { post: s.post, ..Burst::default() }).collect();
         for &(k, at_ns) in held.iter().flat_map(|h| &h.arrivals) {
@@ -65,7 +67,7 @@ impl BurstReport {
             burst.arrival_us.sort_unstable();
         }
         Self {
-            target: args.target.url.clone().unwrap_or_else(|| "embedded".into()),
+            target: target.name.clone(),
             sessions: u64::from(args.sessions),
             workers: opened.len() as u64,
             setup,
@@ -76,7 +78,7 @@ impl BurstReport {
             unexpected_closes: held.iter().map(|h| h.unexpected_closes).sum(),
             bursts,
             cpu_cores,
-            cpu_scope,
+            cpu_scope: target.cpu_scope.describe(),
         }
     }
 
@@ -86,8 +88,10 @@ impl BurstReport {
         last.sort_unstable();
         crate::stats::percentile(&last, 50.0)
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for BurstReport {
+    fn to_json(&self) -> Value {
         json!({
             "scenario": "burst",
             "target": self.target,
@@ -113,7 +117,7 @@ impl BurstReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let failed = self.first_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
         let cpu = self.cpu_cores.map_or_else(|| "not measured".into(), |c| format!("{c:.2} cores"));
         let mut text = format!(

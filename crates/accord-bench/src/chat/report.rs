@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::history::Comparison;
+use crate::report::{Line, Plot, Report};
 use crate::stats::{ms, ms_text, per_second};
 
 #[derive(Debug, Clone, Default)]
@@ -51,6 +52,8 @@ pub struct ChatReport {
     pub rss_before_kib: Option<u64>,
     pub rss_after_kib: Option<u64>,
     pub rss_scope: String,
+    /// (seconds since identifying began, KiB) every [`super::RSS_EVERY`].
+    pub rss_series: Vec<(f64, u64)>,
     /// One entry per second of sending.
     pub seconds_series: Vec<Second>,
 }
@@ -100,8 +103,24 @@ impl ChatReport {
     pub fn messages_per_sec(&self) -> f64 {
         per_second(self.acked, self.send_elapsed)
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for ChatReport {
+    fn plots(&self) -> Vec<Plot> {
+        let line = |name: &str, pick: fn(&Second) -> Option<f64>| {
+            let points = self.seconds_series.iter().filter_map(|s| Some((f64::from(s.second), pick(s)?))).collect();
+            Line::new(name, points)
+        };
+        let latency = Plot {
+            file: "latency".into(),
+            title: format!("Send to receive, by the second a message was sent ({} msg/s asked)", self.rate),
+            y_label: "ms".into(),
+            lines: vec![line("p50", |s| s.p50_ms), line("p99", |s| s.p99_ms)],
+        };
+        std::iter::once(latency).chain(Plot::rss(&self.rss_series, &self.rss_scope)).collect()
+    }
+
+    fn to_json(&self) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
         let latency =
             |us: &[u64]| json!({ "p50": ms(us, 50.0), "p99": ms(us, 99.0), "max": ms(us, 100.0), "samples": us.len() });
@@ -146,7 +165,7 @@ impl ChatReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let failed = self.first_post_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
         let resume_error = self.first_resume_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
         let session_error = self.first_session_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));

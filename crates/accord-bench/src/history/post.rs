@@ -64,14 +64,7 @@ async fn run_against(target: &Target, args: &PostArgs, deadline: tokio::time::In
     let written = write(target, &writers, &args.write, args.messages, stop_at, deadline).await?;
     let checking = verify::history(&writers.apis[0], &writers.channel, &written.ids, args.verify_max);
     let verified = by(deadline, "verifying the history", checking).await??;
-    Ok(PostReport::new(
-        (target, args.target.embedded),
-        &args.write,
-        args.messages,
-        writers.setup,
-        written,
-        Some(verified),
-    ))
+    Ok(PostReport::new(target, &args.write, args.messages, writers.setup, written, Some(verified)))
 }
 
 /// Registers a lead, who makes a guild, and `--writers` members who join it.
@@ -114,6 +107,7 @@ pub async fn write(
     let path = Arc::<str>::from(format!("/channels/{}/messages", writers.channel));
     let padding = Arc::<str>::from("lorem ipsum dolor sit amet ".repeat(write.content_bytes as usize / 27 + 1));
     let next = Arc::new(AtomicU64::new(0));
+    let _profiled = crate::profile::Phase::start();
     let cpu_start = (target.server_cpu_ns(), cpu::process_cpu_ns("self"));
     let start = Instant::now();
     let mut tasks = JoinSet::new();

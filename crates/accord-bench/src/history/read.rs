@@ -75,6 +75,7 @@ pub async fn read(
         stop_at: Instant::now() + args.seconds(),
         deadline,
     });
+    let _profiled = crate::profile::Phase::start();
     let cpu_start = (target.server_cpu_ns(), crate::cpu::process_cpu_ns("self"));
     let start = Instant::now();
     let mut readers = JoinSet::new();

@@ -9,6 +9,7 @@ use super::read::Reads;
 use super::verify::Verified;
 use crate::args::{HistoryArgs, WriteArgs};
 use crate::cpu::cores;
+use crate::report::Report;
 use crate::stats::{per_second, percentile};
 use crate::target::Target;
 
@@ -52,10 +53,8 @@ pub struct PostReport {
 }
 
 impl PostReport {
-    /// `embedded` says whether `target` was started in this process (it is named by its URL
-    /// otherwise).
     pub fn new(
-        (target, embedded): (&Target, bool),
+        target: &Target,
         write: &WriteArgs,
         messages: u64,
         setup: Duration,
@@ -63,7 +62,7 @@ impl PostReport {
         verified: Option<Verified>,
     ) -> Self {
         Self {
-            target: if embedded { "embedded".into() } else { target.base_url.clone() },
+            target: target.name.clone(),
             writers: write.writers,
             concurrency: write.concurrency,
             content_bytes: write.content_bytes,
@@ -86,8 +85,10 @@ impl PostReport {
     pub fn clients_cores(&self) -> Option<f64> {
         self.written.clients_cpu_ns.map(|ns| cores(ns, self.written.elapsed))
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for PostReport {
+    fn to_json(&self) -> Value {
         let w = &self.written;
         json!({
             "scenario": "post",
@@ -117,7 +118,7 @@ impl PostReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let w = &self.written;
         let failure = w.first_failure.as_ref().map_or_else(String::new, |f| format!(" (first: {f})"));
         let verified = self.verified.as_ref().map_or_else(
@@ -185,8 +186,10 @@ impl HistoryReport {
     pub fn clients_cores(&self) -> Option<f64> {
         self.reads.clients_cpu_ns.map(|ns| cores(ns, self.reads.elapsed))
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for HistoryReport {
+    fn to_json(&self) -> Value {
         let r = &self.reads;
         let mut seed = self.seed.to_json();
         if let Some(seed) = seed.as_object_mut() {
@@ -218,7 +221,7 @@ impl HistoryReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let r = &self.reads;
         let error = r.first_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
         let invalid = r.first_invalid.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));

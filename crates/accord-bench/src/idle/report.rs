@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Held, Opened};
 use crate::args::IdleArgs;
+use crate::report::{Plot, Report};
 use crate::stats::{ms, ms_text};
 use crate::target::Target;
 
@@ -32,6 +33,8 @@ pub struct IdleReport {
     pub rss_before_kib: Option<u64>,
     pub rss_after_kib: Option<u64>,
     pub rss_scope: String,
+    /// (seconds since the ramp began, KiB), through the ramp and the hold.
+    pub rss_series: Vec<(f64, u64)>,
     /// The server's CPU over the hold, in cores.
     pub hold_cpu_cores: Option<f64>,
     pub cpu_scope: String,
@@ -54,7 +57,7 @@ impl IdleReport {
         let mut ack_us: Vec<u64> = held.iter().flat_map(|h| h.ack_us.iter().copied()).collect();
         ack_us.sort_unstable();
         Self {
-            target: args.target.url.clone().unwrap_or_else(|| "embedded".into()),
+            target: target.name.clone(),
             sessions: u64::from(args.sessions),
             workers: opened.len() as u64,
             guild_size: u64::from(args.guild_size),
@@ -75,6 +78,7 @@ impl IdleReport {
                 crate::target::RssScope::ThisProcess => "this process: the embedded server alone".into(),
                 scope => scope.describe(),
             },
+            rss_series: Vec::new(),
             hold_cpu_cores,
             cpu_scope: target.cpu_scope.describe(),
         }
@@ -85,8 +89,14 @@ impl IdleReport {
         let (before, after) = (self.rss_before_kib?, self.rss_after_kib?);
         (self.opened > 0).then(|| after.saturating_sub(before) as f64 / self.opened as f64)
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for IdleReport {
+    fn plots(&self) -> Vec<Plot> {
+        Plot::rss(&self.rss_series, &self.rss_scope).into_iter().collect()
+    }
+
+    fn to_json(&self) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
         json!({
             "scenario": "idle",
@@ -120,7 +130,7 @@ impl IdleReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let rss = match (self.rss_before_kib, self.rss_after_kib, self.rss_per_session_kib()) {
             (Some(before), Some(after), Some(per)) => {
                 format!("{before} KiB -> {after} KiB = {per:.1} KiB per session ({})", self.rss_scope)

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::status_of;
 use super::watcher::WatcherOutcome;
 use crate::clock::SendClock;
+use crate::report::Report;
 use crate::stats::{per_second, percentile};
 
 #[derive(Debug, Clone, Default)]
@@ -116,8 +117,10 @@ impl PresenceReport {
     pub fn latency_ms(&self, p: f64) -> Option<f64> {
         percentile(&self.latencies_us, p).map(|us| us as f64 / 1000.0)
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for PresenceReport {
+    fn to_json(&self) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
         let ms = |p: f64| self.latency_ms(p).map(round);
         json!({
@@ -154,7 +157,7 @@ impl PresenceReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let ms = |p: f64| self.latency_ms(p).map_or_else(|| "-".into(), |v| format!("{v:.1} ms"));
         let mut notes = String::new();
         if self.closed_sessions > 0 {

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::args::SlowArgs;
 use crate::fanout::SessionOutcome;
+use crate::report::{Plot, Report};
 use crate::stats::{ms, ms_text, per_second};
 use crate::target::Target;
 
@@ -40,7 +41,7 @@ pub struct SlowReport {
     pub slow: Vec<SlowOutcome>,
     pub rss_before_kib: Option<u64>,
     /// The server's RSS every 250 ms while the sender posted.
-    pub rss_samples_kib: Vec<u64>,
+    pub rss_samples_kib: Vec<(f64, u64)>,
     pub rss_after_kib: Option<u64>,
     pub rss_scope: String,
     pub cpu_cores: Option<f64>,
@@ -52,7 +53,7 @@ impl SlowReport {
         args: &SlowArgs,
         target: &Target,
         (posted, post_failed, post_elapsed): (u64, u64, Duration),
-        (rss_before_kib, rss_samples_kib, rss_after_kib): (Option<u64>, Vec<u64>, Option<u64>),
+        (rss_before_kib, rss_samples_kib, rss_after_kib): (Option<u64>, Vec<(f64, u64)>, Option<u64>),
         cpu_cores: Option<f64>,
         readers: &[SessionOutcome],
         slow: Vec<SlowOutcome>,
@@ -60,7 +61,7 @@ impl SlowReport {
         let mut latencies_us: Vec<u64> = readers.iter().flat_map(|r| r.latencies_us.iter().copied()).collect();
         latencies_us.sort_unstable();
         Self {
-            target: args.target.url.clone().unwrap_or_else(|| "embedded".into()),
+            target: target.name.clone(),
             readers: readers.len() as u64,
             messages: u64::from(args.messages),
             padding: u64::from(args.padding),
@@ -86,10 +87,16 @@ impl SlowReport {
     }
 
     pub fn rss_max_kib(&self) -> Option<u64> {
-        self.rss_samples_kib.iter().copied().chain(self.rss_after_kib).max()
+        self.rss_samples_kib.iter().map(|&(_, kib)| kib).chain(self.rss_after_kib).max()
+    }
+}
+
+impl Report for SlowReport {
+    fn plots(&self) -> Vec<Plot> {
+        Plot::rss(&self.rss_samples_kib, &self.rss_scope).into_iter().collect()
     }
 
-    pub fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value {
         json!({
             "scenario": "slow",
             "target": self.target,
@@ -113,13 +120,13 @@ impl SlowReport {
                 "resume_error": s.resume_error,
             })).collect::<Vec<_>>(),
             "rss_kib": { "before": self.rss_before_kib, "max": self.rss_max_kib(), "after": self.rss_after_kib,
-                         "samples": self.rss_samples_kib, "scope": self.rss_scope },
+                         "samples": self.rss_samples_kib.iter().map(|&(_, kib)| kib).collect::<Vec<_>>(), "scope": self.rss_scope },
             "cpu_cores": self.cpu_cores.map(|c| (c * 1000.0).round() / 1000.0),
             "cpu_scope": self.cpu_scope,
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let kib = |v: Option<u64>| v.map_or_else(|| "-".into(), |v| format!("{v} KiB"));
         let cpu = self.cpu_cores.map_or_else(|| "not measured".into(), |c| format!("{c:.2} cores"));
         let mut text = format!(

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::{VoiceReport, run_against};
 use crate::args::VoiceArgs;
+use crate::report::Report;
 use crate::setup::run_tag;
 use crate::target::{Placement, Target};
 
@@ -63,7 +64,7 @@ pub async fn run(args: &VoiceArgs) -> anyhow::Result<FindMaxReport> {
 
 async fn search(target: &Target, args: &VoiceArgs) -> FindMaxReport {
     let mut report = FindMaxReport {
-        target: if args.target.embedded { "embedded".into() } else { target.base_url.clone() },
+        target: target.name.clone(),
         peers: args.peers,
         seconds: args.seconds,
         max_cores: args.max_cores,
@@ -136,8 +137,10 @@ impl FindMaxReport {
     pub fn first_over(&self) -> Option<&Step> {
         self.steps.iter().filter(|s| !s.within()).min_by_key(|s| s.channels)
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for FindMaxReport {
+    fn to_json(&self) -> Value {
         let participants = |s: &Step| u64::from(s.channels) * u64::from(self.peers);
         json!({
             "scenario": "voice-find-max",
@@ -164,7 +167,7 @@ impl FindMaxReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let cpu_limit = if self.cpu_measured {
             format!("server CPU <= {:.2} cores ({})", self.max_cores, self.cpu_scope)
         } else {

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::tally::Tally;
 use crate::cpu::cores;
+use crate::report::Report;
 use crate::stats::{per_second, percentile};
 use crate::udp::Drops;
 
@@ -130,8 +131,10 @@ impl VoiceReport {
     pub fn latency_ms(&self, p: f64) -> Option<f64> {
         percentile(&self.tally.latencies_us, p).map(|us| us as f64 / 1000.0)
     }
+}
 
-    pub fn to_json(&self) -> Value {
+impl Report for VoiceReport {
+    fn to_json(&self) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
         let milli = |x: f64| (x * 1000.0).round() / 1000.0;
         let ms = |p: f64| self.latency_ms(p).map(round);
@@ -189,7 +192,7 @@ impl VoiceReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let t = &self.tally;
         let ms = |p: f64| self.latency_ms(p).map_or_else(|| "-".into(), |v| format!("{v:.1} ms"));
         let sfu = match (self.sfu_forwarded, self.sfu_per_sec()) {

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::report::Report;
 use crate::stats::{per_second, percentile};
 
 /// One batch size's pass.
@@ -66,8 +67,8 @@ pub struct SqliteLimitsReport {
 const SETTINGS: &str = "sqlx, one connection, WAL, synchronous=FULL, BEGIN IMMEDIATE, one INSERT per row, \
     a fresh database per batch size";
 
-impl SqliteLimitsReport {
-    pub fn to_json(&self) -> Value {
+impl Report for SqliteLimitsReport {
+    fn to_json(&self) -> Value {
         json!({
             "scenario": "limits-sqlite",
             "sqlite_version": self.sqlite_version,
@@ -78,7 +79,7 @@ impl SqliteLimitsReport {
         })
     }
 
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let ms = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.2}"));
         let mut text = format!(
             "limits sqlite: SQLite {} in {} ({SETTINGS}; {})\n  \

@@ -8,6 +8,7 @@ use super::client::CLIENT_READ_BUFFER;
 use super::server::{THREADS, WORKERS};
 use crate::args::WsLimitsArgs;
 use crate::cpu::cores;
+use crate::report::Report;
 use crate::stats::{per_second, percentile};
 
 #[derive(Debug, Clone, Default)]
@@ -87,7 +88,16 @@ impl WsLimitsReport {
         percentile(samples, p).map(|us| (us as f64 / 10.0).round() / 100.0)
     }
 
-    pub fn to_json(&self) -> Value {
+    fn rss_scope() -> String {
+        format!(
+            "this process: server and client ends together (client read buffer {} KiB); kernel socket buffers not included",
+            CLIENT_READ_BUFFER / 1024
+        )
+    }
+}
+
+impl Report for WsLimitsReport {
+    fn to_json(&self) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
         let round3 = |x: f64| (x * 1000.0).round() / 1000.0;
         json!({
@@ -129,14 +139,7 @@ impl WsLimitsReport {
         })
     }
 
-    fn rss_scope() -> String {
-        format!(
-            "this process: server and client ends together (client read buffer {} KiB); kernel socket buffers not included",
-            CLIENT_READ_BUFFER / 1024
-        )
-    }
-
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let ms = |samples: &[u64], p: f64| Self::ms(samples, p).map_or_else(|| "-".into(), |v| format!("{v} ms"));
         let probe = self.probe_reach.map_or_else(|| "-".into(), |d| format!("{:.2} ms", d.as_secs_f64() * 1000.0));
         let rss = match (self.rss_before_kib, self.rss_after_kib, self.rss_per_connection_kib()) {

@@ -18,8 +18,15 @@ const CAPACITY: usize = 16_384;
 /// Events the replay ring holds.
 const LOG_CAPACITY: usize = 65_536;
 
-/// Saved session states by id, with when they were saved.
-type Sessions = HashMap<String, (Instant, Vec<u8>)>;
+/// Saved session states by id, with when they were saved. Every session saves its state
+/// after each batch of events it is sent, so expired states are swept at most ten times per
+/// time to live (a sweep visits every state) rather than at every save; a lookup checks the
+/// one it finds.
+#[derive(Default)]
+struct Sessions {
+    saved: HashMap<String, (Instant, Vec<u8>)>,
+    next_sweep: Option<Instant>,
+}
 
 #[derive(Clone)]
 pub struct MemoryBus {
@@ -59,8 +66,12 @@ impl MemoryBus {
 
     fn sessions(&self) -> MutexGuard<'_, Sessions> {
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        let ttl = self.session_ttl;
-        sessions.retain(|_, (saved, _)| saved.elapsed() < ttl);
+        let now = Instant::now();
+        if sessions.next_sweep.is_none_or(|at| now >= at) {
+            let ttl = self.session_ttl;
+            sessions.saved.retain(|_, (saved, _)| now.duration_since(*saved) < ttl);
+            sessions.next_sweep = Some(now + ttl / 10);
+        }
         sessions
     }
 
@@ -130,16 +141,18 @@ impl Bus for MemoryBus {
     }
 
     async fn save_session(&self, session_id: &str, state: &[u8]) -> Result<(), BusError> {
-        self.sessions().insert(session_id.to_owned(), (Instant::now(), state.to_vec()));
+        self.sessions().saved.insert(session_id.to_owned(), (Instant::now(), state.to_vec()));
         Ok(())
     }
 
     async fn load_session(&self, session_id: &str) -> Result<Option<Vec<u8>>, BusError> {
-        Ok(self.sessions().get(session_id).map(|(_, state)| state.clone()))
+        let sessions = self.sessions();
+        let live = sessions.saved.get(session_id).filter(|(saved, _)| saved.elapsed() < self.session_ttl);
+        Ok(live.map(|(_, state)| state.clone()))
     }
 
     async fn remove_session(&self, session_id: &str) -> Result<(), BusError> {
-        self.sessions().remove(session_id);
+        self.sessions().saved.remove(session_id);
         Ok(())
     }
 }
@@ -199,5 +212,27 @@ impl Subscription for MemorySubscription {
 
     fn position(&self) -> Position {
         self.position
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_saved_session_expires_after_its_time_to_live_and_is_swept() {
+        let bus = MemoryBus::new(Duration::from_millis(200));
+        bus.save_session("old", b"state").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        bus.save_session("young", b"state").await.unwrap();
+        assert_eq!(bus.load_session("old").await.unwrap().as_deref(), Some(&b"state"[..]));
+
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(bus.load_session("old").await.unwrap(), None, "expired, even before a sweep");
+        assert_eq!(bus.load_session("young").await.unwrap().as_deref(), Some(&b"state"[..]));
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        bus.save_session("new", b"state").await.unwrap();
+        let saved: HashSet<String> = bus.sessions.lock().unwrap().saved.keys().cloned().collect();
+        assert_eq!(saved, HashSet::from(["young".to_owned(), "new".to_owned()]), "the sweep removed the expired one");
     }
 }

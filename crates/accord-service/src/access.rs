@@ -48,10 +48,8 @@ pub struct GuildAccess {
 impl GuildAccess {
     /// Loads the guild, its roles and the user's membership; none when the guild does not exist.
     pub async fn load(store: &dyn Store, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<Self>> {
-        let Some(guild) = store.guild(guild_id).await? else { return Ok(None) };
-        let roles = store.guild_roles(guild_id).await?;
-        let member = store.member(guild_id, user_id).await?;
-        Ok(Some(Self::from_parts(guild, roles, member)))
+        let standing = store.guild_standing(guild_id, user_id).await?;
+        Ok(standing.map(|s| Self::from_parts(s.guild, s.roles, s.member)))
     }
 
     /// From records already loaded.

@@ -3,7 +3,7 @@
 
 use accord_core::Snowflake;
 use accord_store::guilds::NewGuild;
-use accord_store::{EventDraft, GuildRecord, GuildStore, StoreResult};
+use accord_store::{EventDraft, GuildRecord, GuildStanding, GuildStore, MemberStore, RoleStore, StoreResult};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
@@ -54,6 +54,13 @@ impl GuildStore for PostgresStore {
             .await
             .map_err(db)?;
         row.as_ref().map(guild_from).transpose().map_err(db)
+    }
+
+    async fn guild_standing(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>> {
+        let Some(guild) = self.guild(guild_id).await? else { return Ok(None) };
+        let roles = self.guild_roles(guild_id).await?;
+        let member = self.member(guild_id, user_id).await?;
+        Ok(Some(GuildStanding { guild, roles, member }))
     }
 
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()> {

@@ -3,13 +3,13 @@
 
 use accord_core::Snowflake;
 use accord_store::guilds::NewGuild;
-use accord_store::{EventDraft, GuildRecord, GuildStore, StoreResult};
+use accord_store::{EventDraft, GuildRecord, GuildStanding, GuildStore, StoreResult};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use crate::codec::{RowExt, opt_id};
 use crate::error::db;
-use crate::{SqliteStore, channels, events, members, roles};
+use crate::{SqliteStore, channels, events, members, roles, standing};
 
 #[async_trait::async_trait]
 impl GuildStore for SqliteStore {
@@ -54,6 +54,10 @@ impl GuildStore for SqliteStore {
             .await
             .map_err(db)?;
         row.as_ref().map(guild_from).transpose().map_err(db)
+    }
+
+    async fn guild_standing(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>> {
+        standing::read(&self.pool, guild_id, user_id).await.map_err(db)
     }
 
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()> {
@@ -128,7 +132,7 @@ impl GuildStore for SqliteStore {
     }
 }
 
-fn guild_from(row: &SqliteRow) -> sqlx::Result<GuildRecord> {
+pub(crate) fn guild_from(row: &SqliteRow) -> sqlx::Result<GuildRecord> {
     Ok(GuildRecord {
         id: row.id("id")?,
         name: row.try_get("name")?,

@@ -12,7 +12,8 @@
 //!   `invites`, `emojis`, `messages` (with `message_index`), `reactions`, `read_states`, `search`, `threads`,
 //!   `private_channels`, `relationships`, `settings`, `moderation` (bans, audit log reads),
 //!   `security` (emailed tokens, session revocation, two-factor, account deletion),
-//!   `outbox`, `health`; `group_commit` writes new messages in batches, one fsync each, with
+//!   `outbox`, `health`, `standing` (a guild, its roles and one membership in one statement);
+//!   `group_commit` writes new messages in batches, one fsync each, with
 //!   `message_batch`'s statements.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows, and the audit log
 //!   entries some of them carry, written inside a transaction), `codec` (ids, bit sets and JSON
@@ -43,6 +44,7 @@ mod roles;
 mod search;
 mod security;
 mod settings;
+mod standing;
 mod threads;
 
 use std::borrow::Cow;

@@ -14,11 +14,26 @@ pub struct NewGuild {
     pub owner: MemberRecord,
 }
 
+/// A guild as one user stands in it: what a permission check reads on every request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuildStanding {
+    pub guild: GuildRecord,
+    /// Every role, @everyone included, ordered by (position, id).
+    pub roles: Vec<RoleRecord>,
+    /// The user's membership; none for non-members.
+    pub member: Option<MemberRecord>,
+}
+
 #[async_trait::async_trait]
 pub trait GuildStore {
     async fn create_guild(&self, new: &NewGuild, events: &[EventDraft]) -> StoreResult<()>;
 
     async fn guild(&self, id: Snowflake) -> StoreResult<Option<GuildRecord>>;
+
+    /// The guild, its roles and `user_id`'s membership, read together (one statement where
+    /// the store can, since every guild request needs all three); none when the guild does
+    /// not exist.
+    async fn guild_standing(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>>;
 
     /// Replaces the guild's settings.
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()>;

@@ -2,9 +2,10 @@
 //! owner; listing a user's guilds; settings; deletion with everything inside.
 
 use super::fixtures::{
-    channel, create_guild, event, id, invite, join, member, message, new_guild, numbers, pending_names, role,
+    channel, create_guild, create_users, event, id, invite, join, member, message, new_guild, numbers, pending_names,
+    role,
 };
-use crate::{ChannelRecord, GuildRecord, Page, Store};
+use crate::{ChannelRecord, GuildRecord, MemberRecord, Page, RoleRecord, Store};
 
 pub async fn a_created_guild_has_its_roles_channels_and_owner(store: &dyn Store) {
     let mut new = new_guild(100, 1);
@@ -132,4 +133,40 @@ pub async fn custom_emoji_belong_to_their_guild(store: &dyn Store) {
     let names = pending_names(store).await;
     assert_eq!(names.iter().filter(|n| *n == "GUILD_EMOJIS_UPDATE").count(), 3);
     assert!(!names.contains(&"X".to_owned()));
+}
+
+pub async fn a_guild_standing_is_the_guild_its_roles_and_one_membership(store: &dyn Store) {
+    let new = create_guild(store, 100, 1).await;
+    let odd = RoleRecord {
+        name: "mods \"and\" ünïcode".to_owned(),
+        color: 0xffffff,
+        hoist: true,
+        permissions: u64::MAX,
+        managed: true,
+        mentionable: true,
+        ..role(111, 100, 1)
+    };
+    for role in [role(113, 100, 2), odd, role(112, 100, 1)] {
+        store.create_role(&role, &[]).await.expect("role");
+    }
+    let timed_out = MemberRecord {
+        nick: Some("nick".to_owned()),
+        roles: vec![id(113), id(111)],
+        deaf: true,
+        flags: 2,
+        communication_disabled_until_ms: Some(u64::from(u32::MAX) * 1000),
+        ..join(store, 100, 2).await
+    };
+    store.update_member(&timed_out, &[]).await.expect("update member");
+    create_users(store, &[3]).await;
+
+    let standing = store.guild_standing(id(100), id(2)).await.expect("read").expect("the guild exists");
+    assert_eq!(standing.guild, new.guild);
+    assert_eq!(standing.roles, store.guild_roles(id(100)).await.expect("roles"), "ordered by (position, id)");
+    assert_eq!(numbers(standing.roles.iter().map(|r| r.id)), [100, 111, 112, 113]);
+    assert_eq!(standing.member, Some(timed_out));
+
+    let outsider = store.guild_standing(id(100), id(3)).await.expect("read").expect("the guild exists");
+    assert_eq!((outsider.member, outsider.roles.len()), (None, 4));
+    assert_eq!(store.guild_standing(id(999), id(2)).await.expect("read"), None);
 }

@@ -3,7 +3,6 @@
 //! message must reach every session of its guild once, each writer's in order, and be in REST
 //! history; measures POST and send-to-receive latency, and the server's CPU.
 
-mod frame;
 mod history;
 mod reader;
 mod report;

@@ -26,6 +26,7 @@ pub mod clock;
 pub mod cpu;
 pub mod docs;
 pub mod fanout;
+pub mod frame;
 pub mod history;
 pub mod idle;
 pub mod limits;

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use accord_client::Client;
 use anyhow::Context;
 
-use super::frame::writer_and_seq;
+use crate::frame::writer_and_seq;
 use crate::setup::ok;
 
 /// Messages per page, Discord's maximum.

@@ -11,11 +11,8 @@ use accord_client::gateway::{GatewayClient, GatewayError};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::frame::{Frame, writer_and_seq};
 use crate::clock::SendClock;
-
-/// How long a resume may take from reconnecting to RESUMED.
-const RESUME_WAIT: Duration = Duration::from_secs(10);
+use crate::frame::{Frame, drop_and_resume, writer_and_seq};
 
 /// What a reader needs to read, and to resume.
 pub struct Session {
@@ -77,7 +74,7 @@ pub async fn read(mut session: Session, mut stop: watch::Receiver<bool>, max_fra
                     if frame.op == 1 {
                         next_beat = Instant::now();
                     } else if frame.event() == Some("MESSAGE_CREATE") {
-                        count(&frame, &session, &mut last_seq_by_writer, &mut tally);
+                        count(&frame, (&session.clocks, &session.progress), &mut last_seq_by_writer, &mut tally);
                     }
                 }
                 Err(e) => {
@@ -127,39 +124,36 @@ async fn resume(
     tally: &mut Tally,
 ) -> anyhow::Result<u64> {
     let started = Instant::now();
-    let fresh = GatewayClient::connect(&session.url).await?;
-    std::mem::replace(&mut session.client, fresh).drop_connection();
-    session.client.resume(&session.token, &session.session_id, seq.unwrap_or(0)).await?;
-    let deadline = started + RESUME_WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let text = match session.client.next_text(left).await? {
-            Ok(text) => text,
-            Err(code) => anyhow::bail!("closed with {code:?} while resuming"),
-        };
-        let frame = Frame::parse(&text)?;
-        match (frame.op, frame.event()) {
-            (9, _) => anyhow::bail!("the server refused the resume (invalid session)"),
-            (0, Some("RESUMED")) => return Ok(started.elapsed().as_micros() as u64),
-            (0, Some("MESSAGE_CREATE")) => count(&frame, session, last_seq_by_writer, tally),
-            _ => {}
+    let ids = (session.url.as_str(), session.token.as_str(), session.session_id.as_str());
+    let (clocks, progress) = (&session.clocks, &session.progress);
+    drop_and_resume(&mut session.client, ids, seq.unwrap_or(0), usize::MAX, |frame| {
+        if frame.event() == Some("MESSAGE_CREATE") {
+            count(frame, (clocks, progress), last_seq_by_writer, tally);
         }
-    }
+    })
+    .await?;
+    Ok(started.elapsed().as_micros() as u64)
 }
 
-fn count(frame: &Frame, session: &Session, last_seq_by_writer: &mut [Option<usize>], tally: &mut Tally) {
+/// Counts a received message against its writer's clock; `progress` counts the distinct ones.
+fn count(
+    frame: &Frame,
+    (clocks, progress): (&[SendClock], &AtomicU64),
+    last_seq_by_writer: &mut [Option<usize>],
+    tally: &mut Tally,
+) {
     let Some(d) = &frame.d else { return };
     let (Some(id), Some((writer, seq))) =
         (d.id.as_deref().and_then(|i| i.parse::<u64>().ok()), d.content.as_deref().and_then(writer_and_seq))
     else {
         return;
     };
-    let Some(clock) = session.clocks.get(writer) else { return };
+    let Some(clock) = clocks.get(writer) else { return };
     if !tally.ids.insert(id) {
         tally.duplicates += 1;
         return;
     }
-    session.progress.fetch_add(1, Ordering::Relaxed);
+    progress.fetch_add(1, Ordering::Relaxed);
     let last = &mut last_seq_by_writer[writer];
     if last.is_some_and(|last| seq < last) {
         tally.reordered += 1;

@@ -8,8 +8,8 @@ use accord_client::Client;
 use serde_json::json;
 use tokio::time::Instant;
 
-use super::frame::content;
 use crate::clock::SendClock;
+use crate::frame::content;
 
 /// What one writer posted.
 #[derive(Debug, Default)]

@@ -3,15 +3,14 @@
 //! only as far as their op, sequence and event name, so the clients' parsing takes little of
 //! the cores the server shares with them.
 
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use accord_client::gateway::{GatewayClient, GatewayError};
 use anyhow::{Context, bail};
-use serde::Deserialize;
 use tokio::time::Instant;
 
+use crate::frame::{Frame, drop_and_resume};
 use crate::setup::identify;
 
 /// GUILDS | GUILD_MESSAGES | GUILD_MESSAGE_REACTIONS | GUILD_MESSAGE_TYPING | MESSAGE_CONTENT:
@@ -21,21 +20,8 @@ pub const INTENTS: u64 = (1 << 0) | (1 << 9) | (1 << 10) | (1 << 11) | (1 << 15)
 /// How long an identify may take, connect to GUILD_CREATE (`identify` waits 10 s per event).
 const IDENTIFY_WAIT: Duration = Duration::from_secs(30);
 
-/// How long a resume may take, reconnect to RESUMED.
-const RESUME_WAIT: Duration = Duration::from_secs(10);
-
 /// The most frames a resume may replay before RESUMED.
 const MAX_REPLAYED: usize = 100_000;
-
-/// A frame, read as far as the session needs.
-#[derive(Debug, Deserialize)]
-struct Head<'a> {
-    op: u8,
-    #[serde(default)]
-    s: Option<u64>,
-    #[serde(default, borrow)]
-    t: Option<Cow<'a, str>>,
-}
 
 /// A session that identified.
 pub struct Session {
@@ -76,10 +62,10 @@ impl Session {
             Err(GatewayError::Timeout(_)) => return Ok(()),
             Err(e) => return Err(e).context("reading the gateway"),
         };
-        let head: Head = serde_json::from_str(&text).context("an unreadable frame")?;
-        self.seq = head.s.or(self.seq);
-        match head.op {
-            0 if head.t.as_deref() == Some("MESSAGE_CREATE") => {
+        let frame = Frame::parse(&text).context("an unreadable frame")?;
+        self.seq = frame.s.or(self.seq);
+        match frame.op {
+            0 if frame.event() == Some("MESSAGE_CREATE") => {
                 deliveries.fetch_add(1, Ordering::Relaxed);
             }
             1 => self.next_beat = Instant::now(),
@@ -106,53 +92,20 @@ impl Session {
     /// Drops the TCP connection without a close frame, reconnects and resumes from the last
     /// sequence, counting replayed MESSAGE_CREATEs, up to RESUMED.
     pub async fn resume(&mut self, url: &str, token: &str, deliveries: &AtomicU64) -> anyhow::Result<()> {
-        let deadline = Instant::now() + RESUME_WAIT;
-        let fresh =
-            tokio::time::timeout_at(deadline, GatewayClient::connect(url)).await.context("reconnect timed out")??;
-        std::mem::replace(&mut self.client, fresh).drop_connection();
-        self.client.resume(token, &self.session_id, self.seq.unwrap_or(0)).await?;
-        // Each read waits at most what is left of the deadline.
-        for _ in 0..MAX_REPLAYED {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let text = match self.client.next_text(left).await? {
-                Ok(text) => text,
-                Err(code) => bail!("closed with {code:?} while resuming"),
-            };
-            let head: Head = serde_json::from_str(&text).context("an unreadable frame")?;
-            self.seq = head.s.or(self.seq);
-            match (head.op, head.t.as_deref()) {
-                (9, _) => bail!("the server refused the resume (invalid session)"),
-                (0, Some("RESUMED")) => {
-                    self.next_beat = Instant::now() + self.interval;
-                    return Ok(());
-                }
-                (0, Some("MESSAGE_CREATE")) => {
-                    deliveries.fetch_add(1, Ordering::Relaxed);
-                }
-                _ => {}
+        let seq = &mut self.seq;
+        drop_and_resume(&mut self.client, (url, token, &self.session_id), seq.unwrap_or(0), MAX_REPLAYED, |frame| {
+            *seq = frame.s.or(*seq);
+            if frame.event() == Some("MESSAGE_CREATE") {
+                deliveries.fetch_add(1, Ordering::Relaxed);
             }
-        }
-        bail!("no RESUMED within {MAX_REPLAYED} frames")
+        })
+        .await?;
+        self.next_beat = Instant::now() + self.interval;
+        Ok(())
     }
 
     /// Drops the connection (the run is over).
     pub fn end(self) {
         self.client.drop_connection();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn frames_are_read_as_far_as_op_sequence_and_name() {
-        let text = r#"{"t":"MESSAGE_CREATE","s":7,"op":0,"d":{"id":"42","content":"a \"quoted\" word"}}"#;
-        let head: Head = serde_json::from_str(text).expect("parses");
-        assert_eq!((head.op, head.s, head.t.as_deref()), (0, Some(7), Some("MESSAGE_CREATE")));
-        for text in [r#"{"op":11,"d":null}"#, r#"{"op":9,"d":false}"#, r#"{"op":1,"d":5,"s":null,"t":null}"#] {
-            let head: Head = serde_json::from_str(text).expect(text);
-            assert!(head.s.is_none() && head.t.is_none(), "{text}");
-        }
     }
 }

@@ -1,9 +1,12 @@
-//! Reads just what the chat readers need from a gateway frame — op, sequence, event name, and
-//! a message's id and content — without building a JSON tree of every frame, so the clients'
-//! parsing takes less of the two cores the server shares with them.
+//! Reads just what the scenarios' readers need from a gateway frame — op, sequence, event name,
+//! and a message's id and content — without building a JSON tree of every frame, so the
+//! clients' parsing takes less of the two cores the server shares with them; and the
+//! drop-and-resume step the chat readers and the ramp's users share.
 
 use std::fmt;
 
+use accord_client::gateway::GatewayClient;
+use anyhow::{Context, bail};
 use serde::Deserialize;
 use serde::de::{self, IgnoredAny, MapAccess, Visitor};
 
@@ -36,6 +39,40 @@ impl Frame {
     pub fn event(&self) -> Option<&str> {
         self.t.as_deref().filter(|_| self.op == 0)
     }
+}
+
+/// How long a resume may take, reconnect to RESUMED.
+pub const RESUME_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Drops `client`'s connection without a close frame, reconnects to `url` and resumes
+/// `session_id` from `seq`, handing each frame replayed before RESUMED to `replayed`; fails
+/// on an invalid session, a close, more than `max_frames` frames or [`RESUME_WAIT`].
+pub async fn drop_and_resume(
+    client: &mut GatewayClient,
+    (url, token, session_id): (&str, &str, &str),
+    seq: u64,
+    max_frames: usize,
+    mut replayed: impl FnMut(&Frame),
+) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + RESUME_WAIT;
+    let fresh =
+        tokio::time::timeout_at(deadline, GatewayClient::connect(url)).await.context("reconnect timed out")??;
+    std::mem::replace(client, fresh).drop_connection();
+    client.resume(token, session_id, seq).await?;
+    for _ in 0..max_frames {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let text = match client.next_text(left).await? {
+            Ok(text) => text,
+            Err(code) => bail!("closed with {code:?} while resuming"),
+        };
+        let frame = Frame::parse(&text).context("an unreadable frame")?;
+        match (frame.op, frame.event()) {
+            (9, _) => bail!("the server refused the resume (invalid session)"),
+            (0, Some("RESUMED")) => return Ok(()),
+            _ => replayed(&frame),
+        }
+    }
+    bail!("no RESUMED within {max_frames} frames")
 }
 
 /// A chat message's author and position: the content the writers post is `chat {writer} {seq}`.
@@ -125,6 +162,17 @@ impl<'de> Deserialize<'de> for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frames_are_read_as_far_as_op_sequence_and_name() {
+        let text = r#"{"t":"MESSAGE_CREATE","s":7,"op":0,"d":{"id":"42","content":"a \"quoted\" word"}}"#;
+        let frame = Frame::parse(text).expect("parses");
+        assert_eq!((frame.op, frame.s, frame.t.as_deref()), (0, Some(7), Some("MESSAGE_CREATE")));
+        for text in [r#"{"op":11,"d":null}"#, r#"{"op":9,"d":false}"#, r#"{"op":1,"d":5,"s":null,"t":null}"#] {
+            let frame = Frame::parse(text).expect(text);
+            assert!(frame.s.is_none() && frame.t.is_none(), "{text}");
+        }
+    }
 
     #[test]
     fn a_message_create_gives_its_id_and_content() {

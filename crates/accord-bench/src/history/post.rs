@@ -61,7 +61,10 @@ pub async fn run(args: &PostArgs) -> anyhow::Result<PostReport> {
 async fn run_against(target: &Target, args: &PostArgs, deadline: tokio::time::Instant) -> anyhow::Result<PostReport> {
     let writers = writers(target, &args.write, "post", deadline).await?;
     let stop_at = Instant::now() + args.seconds();
+    // Profiled here, not in `write`: the history scenario seeds its channel through `write`.
+    let profiled = crate::profile::Phase::start();
     let written = write(target, &writers, &args.write, args.messages, stop_at, deadline).await?;
+    drop(profiled);
     let checking = verify::history(&writers.apis[0], &writers.channel, &written.ids, args.verify_max);
     let verified = by(deadline, "verifying the history", checking).await??;
     Ok(PostReport::new(target, &args.write, args.messages, writers.setup, written, Some(verified)))
@@ -107,7 +110,6 @@ pub async fn write(
     let path = Arc::<str>::from(format!("/channels/{}/messages", writers.channel));
     let padding = Arc::<str>::from("lorem ipsum dolor sit amet ".repeat(write.content_bytes as usize / 27 + 1));
     let next = Arc::new(AtomicU64::new(0));
-    let _profiled = crate::profile::Phase::start();
     let cpu_start = (target.server_cpu_ns(), cpu::process_cpu_ns("self"));
     let start = Instant::now();
     let mut tasks = JoinSet::new();

@@ -27,7 +27,7 @@ impl AccountStore for SqliteStore {
              ORDER BY username = $1 COLLATE NOCASE DESC LIMIT 1",
         )
         .bind(login)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         let Some(row) = row else { return Ok(None) };
@@ -38,7 +38,7 @@ impl AccountStore for SqliteStore {
     async fn user(&self, id: Snowflake) -> StoreResult<Option<UserRecord>> {
         let row = sqlx::query("SELECT * FROM users WHERE id = $1")
             .bind(id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(user_from).transpose().map_err(db)
@@ -47,7 +47,7 @@ impl AccountStore for SqliteStore {
     async fn users(&self, ids: &[Snowflake]) -> StoreResult<Vec<UserRecord>> {
         let rows = sqlx::query("SELECT * FROM users WHERE id IN (SELECT value FROM json_each($1))")
             .bind(ids_json(ids))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -63,7 +63,7 @@ impl AccountStore for SqliteStore {
         .bind(pattern)
         .bind(after.map_or(0, Snowflake::as_i64))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -106,7 +106,7 @@ impl AccountStore for SqliteStore {
     async fn session(&self, id: Snowflake) -> StoreResult<Option<SessionRecord>> {
         let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
             .bind(id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(session_from).transpose().map_err(db)
@@ -125,7 +125,7 @@ impl AccountStore for SqliteStore {
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshRecord>> {
         let row = sqlx::query("SELECT * FROM refresh_tokens WHERE token_hash = $1")
             .bind(token_hash)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(refresh_from).transpose().map_err(db)
@@ -186,7 +186,7 @@ impl AccountStore for SqliteStore {
     async fn application(&self, id: Snowflake) -> StoreResult<Option<ApplicationRecord>> {
         let row = sqlx::query("SELECT * FROM applications WHERE id = $1")
             .bind(id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(application_from).transpose().map_err(db)
@@ -195,7 +195,7 @@ impl AccountStore for SqliteStore {
     async fn application_by_bot(&self, bot_user_id: Snowflake) -> StoreResult<Option<ApplicationRecord>> {
         let row = sqlx::query("SELECT * FROM applications WHERE bot_user_id = $1")
             .bind(bot_user_id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(application_from).transpose().map_err(db)

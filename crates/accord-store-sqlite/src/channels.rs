@@ -31,7 +31,7 @@ impl ChannelStore for SqliteStore {
              FROM channels c WHERE c.id = $1",
         )
         .bind(id.as_i64())
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         let Some(row) = row else { return Ok(None) };

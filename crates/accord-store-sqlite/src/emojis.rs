@@ -34,7 +34,7 @@ impl EmojiStore for SqliteStore {
     async fn guild_emojis(&self, guild_id: Snowflake) -> StoreResult<Vec<EmojiRecord>> {
         let rows = sqlx::query("SELECT * FROM guild_emojis WHERE guild_id = $1 ORDER BY id")
             .bind(guild_id.as_i64())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter().map(emoji_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -44,7 +44,7 @@ impl EmojiStore for SqliteStore {
         let row = sqlx::query("SELECT * FROM guild_emojis WHERE guild_id = $1 AND id = $2")
             .bind(guild_id.as_i64())
             .bind(id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(emoji_from).transpose().map_err(db)

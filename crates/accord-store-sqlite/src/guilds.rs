@@ -50,14 +50,14 @@ impl GuildStore for SqliteStore {
     async fn guild(&self, id: Snowflake) -> StoreResult<Option<GuildRecord>> {
         let row = sqlx::query("SELECT * FROM guilds WHERE id = $1")
             .bind(id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(guild_from).transpose().map_err(db)
     }
 
     async fn guild_standing(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>> {
-        standing::read(&self.pool, guild_id, user_id).await.map_err(db)
+        standing::read(&mut *self.reader().await?, guild_id, user_id).await.map_err(db)
     }
 
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()> {
@@ -116,7 +116,7 @@ impl GuildStore for SqliteStore {
         .bind(user_id.as_i64())
         .bind(after.map_or(0, Snowflake::as_i64))
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter().map(guild_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -125,7 +125,7 @@ impl GuildStore for SqliteStore {
     async fn member_count(&self, guild_id: Snowflake) -> StoreResult<u64> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE guild_id = $1")
             .bind(guild_id.as_i64())
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         Ok(count as u64)

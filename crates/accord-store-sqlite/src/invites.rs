@@ -42,7 +42,7 @@ impl InviteStore for SqliteStore {
     async fn guild_invites(&self, guild_id: Snowflake) -> StoreResult<Vec<InviteRecord>> {
         let rows = sqlx::query("SELECT * FROM invites WHERE guild_id = $1 ORDER BY created_ms, code")
             .bind(guild_id.as_i64())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter().map(invite_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -108,7 +108,7 @@ impl InviteStore for SqliteStore {
         let rows: Vec<(i64, i64)> =
             sqlx::query_as("SELECT guild_id, user_id FROM temporary_members ORDER BY guild_id, user_id LIMIT $1")
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *self.reader().await?)
                 .await
                 .map_err(db)?;
         Ok(rows.into_iter().map(|(g, u)| (Snowflake::from_i64(g), Snowflake::from_i64(u))).collect())

@@ -33,12 +33,14 @@ mod invites;
 mod members;
 mod message_batch;
 mod message_index;
+mod message_page;
 mod messages;
 mod moderation;
 mod outbox;
 mod private_channels;
 mod reactions;
 mod read_states;
+mod readers;
 mod relationships;
 mod roles;
 mod search;
@@ -49,6 +51,7 @@ mod threads;
 
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use accord_store::{StoreError, StoreResult};
@@ -59,6 +62,10 @@ use sqlx::{SqlSafeStr, Transaction};
 /// How many connections the pool keeps at most; SQLite serialises writers anyway, the rest
 /// serve concurrent reads.
 const MAX_CONNECTIONS: u32 = 4;
+
+/// How many connections serve one-statement reads beside the pool (see `readers`): enough to
+/// keep both cores busy while one waits for its thread to be scheduled.
+const READERS: usize = 3;
 
 /// How long a connection waits for another writer's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -85,6 +92,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// New messages go through one writer that commits them in groups.
     message_writer: group_commit::MessageWriter,
+    /// Connections for reads that need no transaction.
+    readers: Arc<readers::Readers>,
 }
 
 impl SqliteStore {
@@ -97,15 +106,22 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
+        // No ping before each use: the database is a file in this process, so an idle
+        // connection cannot have been lost, and each ping is a round trip to the connection's
+        // thread — a third of the hand-offs of a one-statement read.
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
             .await
             .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
         migrator().run(&pool).await.map_err(|e| StoreError::Internal(format!("migrating {}: {e}", path.display())))?;
         tracing::debug!(path = %path.display(), "sqlite store open");
+        let readers = readers::Readers::open(&options, READERS)
+            .await
+            .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
         let message_writer = group_commit::MessageWriter::start(pool.clone());
-        Ok(SqliteStore { pool, message_writer })
+        Ok(SqliteStore { pool, message_writer, readers: Arc::new(readers) })
     }
 
     /// Opens `accord.db` inside `dir`.
@@ -116,7 +132,13 @@ impl SqliteStore {
     /// Closes every connection, waiting for in-flight calls; the last one checkpoints the WAL.
     /// Later calls fail with `Unavailable`.
     pub async fn close(&self) {
+        self.readers.close().await;
         self.pool.close().await;
+    }
+
+    /// A connection for one read outside a transaction.
+    async fn reader(&self) -> StoreResult<readers::Reader<'_>> {
+        self.readers.get().await.map_err(error::db)
     }
 
     /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so

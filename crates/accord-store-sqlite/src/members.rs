@@ -25,7 +25,7 @@ impl MemberStore for SqliteStore {
         let row = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id = $2")
             .bind(guild_id.as_i64())
             .bind(user_id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(member_from).transpose().map_err(db)
@@ -41,7 +41,7 @@ impl MemberStore for SqliteStore {
             .bind(guild_id.as_i64())
             .bind(after.map_or(0, Snowflake::as_i64))
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter().map(member_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -86,7 +86,7 @@ impl MemberStore for SqliteStore {
         )
         .bind(user_id.as_i64())
         .bind(other_id.as_i64())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(Snowflake::from_i64).collect())

@@ -14,7 +14,7 @@ use sqlx::sqlite::SqliteRow;
 
 use crate::codec::{RowExt, bits, ids_json, opt_bits};
 use crate::error::{corrupt, db};
-use crate::{SqliteStore, events, message_index};
+use crate::{SqliteStore, events, message_index, message_page};
 
 #[async_trait::async_trait]
 impl MessageStore for SqliteStore {
@@ -26,61 +26,32 @@ impl MessageStore for SqliteStore {
         let row = sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id = $2")
             .bind(channel_id.as_i64())
             .bind(id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(message_from).transpose().map_err(db)
     }
 
     async fn messages(&self, channel_id: Snowflake, page: Page) -> StoreResult<Vec<MessageRecord>> {
-        const NEWER_ASC: &str = "SELECT * FROM messages WHERE channel_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3";
-        let channel = channel_id.as_i64();
-        // One statement each, on any pooled connection; only an Around page needs a transaction.
-        let rows = match page {
-            Page::Latest { limit } => {
-                sqlx::query("SELECT * FROM messages WHERE channel_id = $1 ORDER BY id DESC LIMIT $2")
-                    .bind(channel)
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-            }
-            Page::Before { id, limit } => {
-                sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3")
-                    .bind(channel)
-                    .bind(id.as_i64())
-                    .bind(limit)
-                    .fetch_all(&self.pool)
-                    .await
-            }
-            Page::After { id, limit } => {
-                let rows =
-                    sqlx::query(NEWER_ASC).bind(channel).bind(id.as_i64()).bind(limit).fetch_all(&self.pool).await;
-                rows.map(|rows| rows.into_iter().rev().collect())
-            }
+        // One statement on a read connection; only an Around page needs a transaction.
+        let (statement, anchor, limit) = match page {
+            Page::Latest { limit } => (message_page::LATEST, None, limit),
+            Page::Before { id, limit } => (message_page::BEFORE, Some(id), limit),
+            Page::After { id, limit } => (message_page::AFTER, Some(id), limit),
             Page::Around { id, limit } => {
                 // One read transaction, so the two halves share a snapshot. The newer half gets
                 // floor(limit / 2); the message itself and the older ones the rest.
                 let mut tx = self.pool.begin().await.map_err(db)?;
-                let newer = sqlx::query(NEWER_ASC)
-                    .bind(channel)
-                    .bind(id.as_i64())
-                    .bind(limit / 2)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(db)?;
-                let older =
-                    sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id <= $2 ORDER BY id DESC LIMIT $3")
-                        .bind(channel)
-                        .bind(id.as_i64())
-                        .bind(limit - limit / 2)
-                        .fetch_all(&mut *tx)
-                        .await
-                        .map_err(db)?;
-                Ok(newer.into_iter().rev().chain(older).collect::<Vec<SqliteRow>>())
+                let (newer, older) = (limit / 2, limit - limit / 2);
+                let mut page = message_page::read(&mut tx, message_page::AFTER, channel_id, Some(id), newer).await;
+                if let Ok(page) = &mut page {
+                    let older = message_page::read(&mut tx, message_page::AT_OR_BEFORE, channel_id, Some(id), older);
+                    page.extend(older.await.map_err(db)?);
+                }
+                return page.map_err(db);
             }
-        }
-        .map_err(db)?;
-        rows.iter().map(message_from).collect::<sqlx::Result<_>>().map_err(db)
+        };
+        message_page::read(&mut *self.reader().await?, statement, channel_id, anchor, limit).await.map_err(db)
     }
 
     async fn update_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<()> {
@@ -185,7 +156,7 @@ impl MessageStore for SqliteStore {
             "SELECT * FROM messages WHERE channel_id = $1 AND pinned_ms IS NOT NULL ORDER BY pinned_ms DESC, id DESC",
         )
         .bind(channel_id.as_i64())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter().map(message_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -197,7 +168,7 @@ impl MessageStore for SqliteStore {
         )
         .bind(channel_id.as_i64())
         .bind(id.as_i64())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter()

@@ -64,7 +64,7 @@ impl ModerationStore for SqliteStore {
         let row = sqlx::query("SELECT * FROM bans WHERE guild_id = $1 AND user_id = $2")
             .bind(guild_id.as_i64())
             .bind(user_id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         row.as_ref().map(ban_from).transpose().map_err(db)
@@ -84,7 +84,7 @@ impl ModerationStore for SqliteStore {
             .bind(after.map_or(0, Snowflake::as_i64))
             .bind(before.map_or(i64::MAX, Snowflake::as_i64))
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         let mut bans = rows.iter().map(ban_from).collect::<sqlx::Result<Vec<_>>>().map_err(db)?;
@@ -120,7 +120,7 @@ impl ModerationStore for SqliteStore {
             .bind(opt_id(query.user_id))
             .bind(query.action_type)
             .bind(query.limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         Ok(if query.after.is_some() { rows.into_iter().rev().collect() } else { rows })

@@ -14,7 +14,7 @@ impl OutboxStore for SqliteStore {
     async fn pending_events(&self, limit: u32) -> StoreResult<Vec<OutboxEvent>> {
         let rows = sqlx::query("SELECT * FROM outbox ORDER BY position LIMIT $1")
             .bind(limit)
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter().map(event_from).collect::<sqlx::Result<_>>().map_err(db)

@@ -56,7 +56,7 @@ impl PrivateChannelStore for SqliteStore {
     }
 
     async fn private_channel(&self, id: Snowflake) -> StoreResult<Option<PrivateChannelRecord>> {
-        read(&self.pool, id).await.map_err(db)
+        read(&mut *self.reader().await?, id).await.map_err(db)
     }
 
     async fn private_channels_of(&self, user_id: Snowflake) -> StoreResult<Vec<PrivateChannelRecord>> {
@@ -66,7 +66,7 @@ impl PrivateChannelStore for SqliteStore {
              ORDER BY COALESCE(c.last_message_id, c.id) DESC, c.id DESC"
         ))
         .bind(user_id.as_i64())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter().map(record_from).collect::<sqlx::Result<_>>().map_err(db)

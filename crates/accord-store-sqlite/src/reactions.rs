@@ -139,7 +139,7 @@ impl ReactionStore for SqliteStore {
         .bind(emoji_key)
         .bind(after.map_or(0, Snowflake::as_i64))
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         Ok(users.into_iter().map(Snowflake::from_i64).collect())
@@ -163,7 +163,7 @@ impl ReactionStore for SqliteStore {
         .bind(channel_id.as_i64())
         .bind(ids_json(message_ids))
         .bind(viewer.as_i64())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter()

@@ -50,7 +50,7 @@ impl ReadStateStore for SqliteStore {
         .bind(user_id.as_i64())
         .bind(ids_json(channel_ids))
         .bind(ids_json(targets))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         let states = rows
@@ -79,7 +79,7 @@ impl ReadStateStore for SqliteStore {
         )
         .bind(channel_id.as_i64())
         .bind(ids_json(user_ids))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         Ok(rows.into_iter().map(|(user, message)| (Snowflake::from_i64(user), Snowflake::from_i64(message))).collect())

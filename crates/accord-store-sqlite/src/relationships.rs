@@ -18,7 +18,7 @@ impl RelationshipStore for SqliteStore {
     async fn relationships(&self, user_id: Snowflake) -> StoreResult<Vec<RelationshipRecord>> {
         let rows = sqlx::query("SELECT * FROM relationships WHERE user_id = $1 ORDER BY other_id")
             .bind(user_id.as_i64())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter()
@@ -34,7 +34,7 @@ impl RelationshipStore for SqliteStore {
     }
 
     async fn relationship_pair(&self, user_id: Snowflake, other_id: Snowflake) -> StoreResult<RelationshipPair> {
-        read_pair(&self.pool, user_id, other_id).await.map_err(db)
+        read_pair(&mut *self.reader().await?, user_id, other_id).await.map_err(db)
     }
 
     async fn replace_relationship(

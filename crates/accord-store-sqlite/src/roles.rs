@@ -22,7 +22,7 @@ impl RoleStore for SqliteStore {
     async fn guild_roles(&self, guild_id: Snowflake) -> StoreResult<Vec<RoleRecord>> {
         let rows = sqlx::query("SELECT * FROM roles WHERE guild_id = $1 ORDER BY position, id")
             .bind(guild_id.as_i64())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter().map(role_from).collect::<sqlx::Result<_>>().map_err(db)

@@ -51,7 +51,7 @@ impl SecurityStore for SqliteStore {
                 .bind(token_hash)
                 .bind(purpose.as_u8())
                 .bind(bits(now_ms))
-                .fetch_optional(&self.pool)
+                .fetch_optional(&mut *self.reader().await?)
                 .await
                 .map_err(db)?;
         row.as_ref().map(token_from).transpose().map_err(db)
@@ -103,7 +103,7 @@ impl SecurityStore for SqliteStore {
     async fn password_hash(&self, user_id: Snowflake) -> StoreResult<Option<String>> {
         let hash: Option<Option<String>> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         Ok(hash.flatten())
@@ -153,7 +153,7 @@ impl SecurityStore for SqliteStore {
         )
         .bind(user_id.as_i64())
         .bind(bits(created_after_ms))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         let session = |row: &SqliteRow| -> sqlx::Result<LiveSession> {
@@ -169,7 +169,7 @@ impl SecurityStore for SqliteStore {
     async fn totp(&self, user_id: Snowflake) -> StoreResult<Option<TotpRecord>> {
         let row = sqlx::query("SELECT * FROM totp_secrets WHERE user_id = $1")
             .bind(user_id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         let record = |row: &SqliteRow| -> sqlx::Result<TotpRecord> {

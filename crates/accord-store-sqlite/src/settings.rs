@@ -13,7 +13,7 @@ impl SettingsStore for SqliteStore {
     async fn user_settings(&self, user_id: Snowflake) -> StoreResult<Option<String>> {
         sqlx::query_scalar("SELECT settings FROM user_settings WHERE user_id = $1")
             .bind(user_id.as_i64())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *self.reader().await?)
             .await
             .map_err(db)
     }
@@ -23,7 +23,7 @@ impl SettingsStore for SqliteStore {
             "SELECT user_id, settings FROM user_settings WHERE user_id IN (SELECT value FROM json_each($1))",
         )
         .bind(ids_json(user_ids))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter()

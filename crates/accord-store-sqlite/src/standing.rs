@@ -5,7 +5,7 @@
 
 use accord_core::Snowflake;
 use accord_store::{GuildStanding, MemberRecord, RoleRecord};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Row, SqliteConnection};
 
 use crate::codec::ids_from_json;
 use crate::error::corrupt;
@@ -25,11 +25,11 @@ type RoleColumns = (i64, String, u32, i64, i32, i64, i64, i64);
 type MemberColumns = (Option<String>, String, i64, i64, i64, i64, Option<i64>);
 
 pub(crate) async fn read(
-    pool: &SqlitePool,
+    connection: &mut SqliteConnection,
     guild_id: Snowflake,
     user_id: Snowflake,
 ) -> sqlx::Result<Option<GuildStanding>> {
-    let row = sqlx::query(STANDING).bind(guild_id.as_i64()).bind(user_id.as_i64()).fetch_optional(pool).await?;
+    let row = sqlx::query(STANDING).bind(guild_id.as_i64()).bind(user_id.as_i64()).fetch_optional(connection).await?;
     let Some(row) = row else { return Ok(None) };
     let guild = guild_from(&row)?;
     let roles: Vec<RoleColumns> =

@@ -106,7 +106,7 @@ impl ThreadStore for SqliteStore {
              ORDER BY COALESCE(last_message_id, id) DESC, id DESC",
         )
         .bind(guild_id.as_i64())
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         threads_from(&rows)
@@ -127,7 +127,7 @@ impl ThreadStore for SqliteStore {
         .bind(private)
         .bind(bits(before_ms.unwrap_or(u64::MAX >> 1)))
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         threads_from(&rows)
@@ -142,7 +142,7 @@ impl ThreadStore for SqliteStore {
         )
         .bind(bits(now_ms))
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         threads_from(&rows)
@@ -195,7 +195,7 @@ impl ThreadStore for SqliteStore {
     async fn thread_members(&self, thread_id: Snowflake) -> StoreResult<Vec<ThreadMemberRecord>> {
         let rows = sqlx::query("SELECT * FROM thread_members WHERE thread_id = $1 ORDER BY user_id")
             .bind(thread_id.as_i64())
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *self.reader().await?)
             .await
             .map_err(db)?;
         rows.iter().map(member_from).collect::<sqlx::Result<_>>().map_err(db)
@@ -208,7 +208,7 @@ impl ThreadStore for SqliteStore {
         )
         .bind(user_id.as_i64())
         .bind(ids_json(thread_ids))
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *self.reader().await?)
         .await
         .map_err(db)?;
         rows.iter().map(member_from).collect::<sqlx::Result<_>>().map_err(db)

@@ -29,13 +29,17 @@ pub async fn a_created_message_is_readable_and_sets_last_message_id(store: &dyn 
         mention_user_ids: vec![id(3), id(2)],
         mention_role_ids: vec![id(100)],
         reference: Some(MessageReference { message_id: id(1001), channel_id: id(101), guild_id: Some(id(100)) }),
+        content: "a \"quoted\" line,\nünïcødé 🎉 and \\ [1,2]".to_owned(),
+        embeds: r#"[{"title":"t \"q\""}]"#.to_owned(),
         ..message(1002, 101, 1)
     };
 
     let created = store.create_message(&reply, &[event(900, "MESSAGE_CREATE")]).await.expect("create");
 
     assert_eq!(created, CreatedMessage::New(reply.clone()));
-    assert_eq!(store.message(id(101), id(1002)).await.expect("read"), Some(reply));
+    assert_eq!(store.message(id(101), id(1002)).await.expect("read"), Some(reply.clone()));
+    let first = store.message(id(101), id(1001)).await.expect("read").expect("first");
+    assert_eq!(store.messages(id(101), Page::Latest { limit: 10 }).await.expect("page"), [reply, first], "a page");
     let channel = store.channel(id(101)).await.expect("read").expect("exists");
     assert_eq!(channel.last_message_id, Some(id(1002)));
     assert_eq!(pending_names(store).await, ["GUILD_CREATE", "MESSAGE_CREATE"]);

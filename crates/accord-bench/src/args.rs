@@ -17,9 +17,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use burst::BurstArgs;
 pub use chat::ChatArgs;
-pub use history::{HistoryArgs, PostArgs, WriteArgs};
+pub use history::{HistoryArgs, PostArgs, ReadArgs, WriteArgs};
 pub use idle::{IdleArgs, IdleWorkerArgs};
-pub use limits::{LimitsKind, MAX_DELIVERIES, SqliteLimitsArgs, WsLimitsArgs};
+pub use limits::{HttpLimitsArgs, LimitsKind, MAX_DELIVERIES, SqliteLimitsArgs, WsLimitsArgs};
 pub use ramp::RampArgs;
 pub use slow::SlowArgs;
 pub use voice::VoiceArgs;
@@ -71,7 +71,8 @@ pub enum Scenario {
     #[command(hide = true)]
     IdleWorker(IdleWorkerArgs),
     /// What the machine does at best on Accord's work, without Accord: a bare WebSocket
-    /// fan-out (`limits ws`) and a bare SQLite insert loop (`limits sqlite`).
+    /// fan-out (`limits ws`), a bare SQLite insert loop (`limits sqlite`) and a bare HTTP
+    /// server answering history pages (`limits http`).
     #[command(subcommand)]
     Limits(LimitsKind),
     /// W writers POST M messages to one channel with C requests in flight: POST throughput and
@@ -100,6 +101,7 @@ impl Scenario {
             Self::IdleWorker(_) => "idle-worker",
             Self::Limits(LimitsKind::Ws(_)) => "limits-ws",
             Self::Limits(LimitsKind::Sqlite(_)) => "limits-sqlite",
+            Self::Limits(LimitsKind::Http(_)) => "limits-http",
             Self::Post(_) => "post",
             Self::History(_) => "history",
             Self::Ramp(_) => "ramp",

@@ -49,13 +49,13 @@ async fn run_against(
 ) -> anyhow::Result<HistoryReport> {
     let writers = post::writers(target, &args.write, "hist", deadline).await?;
     // Seeding may take what the timeout leaves once the reads are set aside.
-    let seed_until = deadline.into_std().checked_sub(args.seconds() + READ_MARGIN);
+    let seed_until = deadline.into_std().checked_sub(args.read.seconds() + READ_MARGIN);
     let Some(seed_until) = seed_until.filter(|&until| until > Instant::now()) else {
-        bail!("--timeout leaves no time to seed before {} s of reads", args.seconds);
+        bail!("--timeout leaves no time to seed before {} s of reads", args.read.seconds);
     };
     let mut written = post::write(target, &writers, &args.write, args.messages, seed_until, deadline).await?;
     let ids = std::mem::take(&mut written.ids);
     let seed = PostReport::new(target, &args.write, args.messages, writers.setup, written, None);
-    let reads = read::read(target, &writers, ids, args, deadline).await?;
+    let reads = read::read(target, &writers, ids, &args.read, deadline).await?;
     Ok(HistoryReport::new(args, seed, reads))
 }

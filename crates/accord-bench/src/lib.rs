@@ -16,7 +16,7 @@
 //! of N WebRTC participants exchange audio through the SFU; `--find-max` looks for the most
 //! the server carries within limits), [`history`] (`post`: W writers POST M messages; S6
 //! `history`: R readers page through a seeded channel), [`limits`] (the same work done by a
-//! bare WebSocket server and a bare SQLite loop: the machine's best), and [`stats`]
+//! bare WebSocket server, a bare SQLite loop and a bare HTTP server: the machine's best), and [`stats`]
 //! (percentiles and the fan-out report).
 
 pub mod args;

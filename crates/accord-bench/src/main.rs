@@ -27,6 +27,7 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Slow(args) => Box::new(slow::run(args).await?),
         Scenario::Limits(LimitsKind::Ws(args)) => Box::new(limits::ws::run(args).await?),
         Scenario::Limits(LimitsKind::Sqlite(args)) => Box::new(limits::sqlite::run(args).await?),
+        Scenario::Limits(LimitsKind::Http(args)) => Box::new(limits::http::run(args).await?),
         Scenario::Post(args) => Box::new(history::post::run(args).await?),
         Scenario::History(args) => Box::new(history::run(args).await?),
         Scenario::IdleWorker(args) => return idle::worker::run(args).await,

@@ -29,7 +29,7 @@ async fn every_accepted_post_is_in_the_history() {
 async fn readers_of_a_seeded_channel_get_valid_pages() {
     let mut args = HistoryArgs::embedded(2000, 2);
     args.write.writers = 4;
-    args.sample_every = 10;
+    args.read.sample_every = 10;
     args.timeout = 180;
 
     let report = accord_bench::history::run(&args).await.expect("the run completes");

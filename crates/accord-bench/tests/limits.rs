@@ -1,8 +1,9 @@
 //! Smoke tests of the `limits` programs: a bare WebSocket fan-out delivers every frame to
 //! every connection and reads its own CPU apart from the clients'; a bare SQLite loop commits
-//! every row it reports, as a count read back from the database says.
+//! every row it reports, as a count read back from the database says; a bare HTTP server
+//! answers history pages, from one page and from SQLite, that the readers' checks accept.
 
-use accord_bench::args::{SqliteLimitsArgs, WsLimitsArgs};
+use accord_bench::args::{HttpLimitsArgs, SqliteLimitsArgs, WsLimitsArgs};
 use accord_bench::report::Report;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -40,4 +41,33 @@ async fn every_inserted_row_is_counted_back_for_each_batch_size() {
     let json = report.to_json();
     assert_eq!(json["passes"][1]["rows_counted"], 500, "{json}");
     assert!(json["passes"][0]["commit_ms"]["p99"].is_number(), "{json}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_sources_answer_valid_pages_without_errors() {
+    let mut args = HttpLimitsArgs::small(2000, 1);
+    args.read.readers = 4;
+    args.read.sample_every = 1;
+    args.timeout = 60;
+
+    let report = accord_bench::limits::http::run(&args).await.expect("the run completes");
+
+    let text = report.to_text();
+    let sources: Vec<&str> = report.passes.iter().map(|p| p.source).collect();
+    assert_eq!(sources, ["static", "sqlite"], "{text}");
+    for pass in &report.passes {
+        let reads = &pass.reads;
+        assert!(reads.reads > 0 && pass.reads_per_sec() > 0.0, "{text}");
+        assert_eq!((reads.errors, reads.invalid), (0, 0), "{text}");
+        assert!(reads.sampled > 0, "{text}");
+        assert!(pass.server_cores().is_some() && pass.server_cpu_us_per_page().is_some(), "{text}");
+    }
+    let newest = report.pass("static").map(|p| p.bytes_per_page());
+    assert!(newest.is_some_and(|bytes| (28_000..=36_000).contains(&bytes)), "about Accord's 32 KB: {text}");
+    let json = report.to_json();
+    assert_eq!(json["passes"][1]["errors"], 0, "{json}");
+    assert!(
+        json["passes"][0]["latency_ms"]["p99"].is_number() && json["passes"][1]["server_cores"].is_number(),
+        "{json}"
+    );
 }

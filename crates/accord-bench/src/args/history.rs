@@ -1,6 +1,6 @@
 //! The `post` and `history` scenarios' command line. Both write through the same writers
 //! ([`WriteArgs`]): `post` measures that writing, `history` uses it to seed a channel and then
-//! reads the channel back.
+//! reads the channel back ([`ReadArgs`], which `limits http` reads with too).
 
 use std::time::Duration;
 
@@ -73,18 +73,10 @@ impl PostArgs {
     }
 }
 
+/// The readers of `history`'s read phase, also `limits http`'s: R readers with one request in
+/// flight each, for `--seconds`, with a sample of their pages checked.
 #[derive(Debug, Clone, Args)]
-pub struct HistoryArgs {
-    #[command(flatten)]
-    pub target: TargetArgs,
-    /// With `--url`: the server's process id, for its CPU time from `/proc`.
-    #[arg(long, requires = "url")]
-    pub server_pid: Option<u32>,
-    #[command(flatten)]
-    pub write: WriteArgs,
-    /// Messages to seed the channel with (all of them, within `--timeout`).
-    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    pub messages: u64,
+pub struct ReadArgs {
     /// Readers, each with one request in flight.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=1_024))]
     pub readers: u32,
@@ -104,6 +96,28 @@ pub struct HistoryArgs {
     /// messages (the others only have their status checked and their bytes counted).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub sample_every: u64,
+}
+
+impl ReadArgs {
+    pub fn seconds(&self) -> Duration {
+        Duration::from_secs(self.seconds)
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// With `--url`: the server's process id, for its CPU time from `/proc`.
+    #[arg(long, requires = "url")]
+    pub server_pid: Option<u32>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+    /// Messages to seed the channel with (all of them, within `--timeout`).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub messages: u64,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// The whole run, seeding included, ends within this many seconds.
     #[arg(long, default_value_t = 1800)]
     pub timeout: u64,
@@ -128,10 +142,6 @@ impl HistoryArgs {
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout)
     }
-
-    pub fn seconds(&self) -> Duration {
-        Duration::from_secs(self.seconds)
-    }
 }
 
 #[cfg(test)]
@@ -143,7 +153,8 @@ mod tests {
         let post = PostArgs::embedded(100_000);
         assert_eq!((post.write.writers, post.write.concurrency, post.seconds), (16, 64, 60));
         let history = HistoryArgs::embedded(1_000_000, 30);
-        assert_eq!((history.readers, history.page, history.newest_pct, history.sample_every), (32, 50, 10, 100));
+        let read = &history.read;
+        assert_eq!((read.readers, read.page, read.newest_pct, read.sample_every), (32, 50, 10, 100));
         assert!(Cli::try_parse_from(["accord-bench", "history", "--embedded", "--page", "101"]).is_err());
     }
 }

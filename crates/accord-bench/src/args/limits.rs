@@ -1,11 +1,12 @@
 //! The `limits` scenarios' command line: the same work as Accord's, done by bare programs in
-//! this process, to show what the machine allows at best.
+//! this process, to show what the machine allows at best. `limits http` reads with `history`'s
+//! readers ([`ReadArgs`]).
 
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use super::{Cli, Scenario};
+use super::{Cli, ReadArgs, Scenario};
 
 /// Which bare program to run.
 #[derive(Debug, Clone, Subcommand)]
@@ -17,6 +18,11 @@ pub enum LimitsKind {
     /// A bare SQLite insert loop with Accord's durability settings (WAL, synchronous = FULL),
     /// one transaction per batch, for each batch size: rows/s and commit latency.
     Sqlite(SqliteLimitsArgs),
+    /// A bare axum server on two threads of its own answers `history`'s page reads, first with
+    /// one pre-serialised page (the newest, which every read of that pass asks for), then from
+    /// a SQLite table of pre-rendered messages: reads/s, latency, bytes/s, the server's CPU
+    /// per page.
+    Http(HttpLimitsArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -112,6 +118,42 @@ impl SqliteLimitsArgs {
     }
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct HttpLimitsArgs {
+    /// Messages in the `sqlite` source's table (about 640 bytes of JSON each, so at most
+    /// 1.3 GB of database), and ids the readers pick `before` from.
+    #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..=2_000_000))]
+    pub messages: u64,
+    /// The readers, as `history` has them; each source is read for `--seconds`.
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// The whole run, seeding and both sources included, ends within this many seconds; it
+    /// must leave 20 s beyond the two sources' reads.
+    #[arg(long, default_value_t = 300)]
+    pub timeout: u64,
+}
+
+impl HttpLimitsArgs {
+    /// Parameters for a small run (tests and examples).
+    pub fn small(messages: u64, seconds: u64) -> Self {
+        let cli = Cli::parse_from([
+            "accord-bench",
+            "limits",
+            "http",
+            "--messages",
+            &messages.to_string(),
+            "--seconds",
+            &seconds.to_string(),
+        ]);
+        let Scenario::Limits(LimitsKind::Http(args)) = cli.scenario else { unreachable!("parsed as limits http") };
+        args
+    }
+
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +168,8 @@ mod tests {
         assert_eq!(SqliteLimitsArgs::small(50, &[1, 10]).batch_sizes, vec![1, 10]);
         assert!(Cli::try_parse_from(["accord-bench", "limits", "ws", "--connections", "5001"]).is_err());
         assert!(Cli::try_parse_from(["accord-bench", "limits"]).is_err(), "a kind is required");
+        let http = HttpLimitsArgs::small(50_000, 30);
+        assert_eq!((http.messages, http.read.readers, http.read.page, http.read.newest_pct), (50_000, 32, 50, 10));
+        assert!(Cli::try_parse_from(["accord-bench", "limits", "http", "--messages", "2000001"]).is_err());
     }
 }

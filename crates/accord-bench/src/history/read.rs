@@ -2,6 +2,9 @@
 //! messages before a random seeded message (or the newest page), check the status and count
 //! the bytes; every `--sample-every`th page of a reader is parsed and compared with the seeded
 //! ids. Readers use raw HTTP, so the client spends no CPU parsing the other pages.
+//!
+//! [`read_at`] reads any server that answers the route, given its URL, tokens and seeded ids:
+//! `history` points it at Accord ([`read`]), `limits http` at a bare server.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,8 +16,8 @@ use rand::{Rng, SeedableRng};
 use serde_json::Value;
 use tokio::task::JoinSet;
 
-use super::post::{Writers, cpu_since};
-use crate::args::HistoryArgs;
+use super::post::{Writers, clients_cpu_ns};
+use crate::args::ReadArgs;
 use crate::target::Target;
 
 /// What the readers did.
@@ -33,8 +36,23 @@ pub struct Reads {
     pub invalid: u64,
     pub first_invalid: Option<String>,
     pub elapsed: Duration,
+    /// The server's CPU time over the reads, as the caller of [`read_at`] reads it.
     pub server_cpu_ns: Option<u64>,
+    /// This whole process's (the clients', and the server's when it runs here).
+    pub process_cpu_ns: Option<u64>,
+    /// The clients' and the bench's alone, where they can be told apart from the server's.
     pub clients_cpu_ns: Option<u64>,
+}
+
+/// A channel to read: where, as whom, and what it was seeded with.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// `http://HOST/api/v10/channels/{id}/messages`
+    pub url: String,
+    /// Access tokens; the readers take them in turn, as `Bearer` tokens.
+    pub tokens: Vec<String>,
+    /// The seeded ids, sorted.
+    pub ids: Vec<u64>,
 }
 
 /// What one reader needs, shared by all.
@@ -54,19 +72,38 @@ struct Plan {
     deadline: tokio::time::Instant,
 }
 
-/// Runs `--readers` readers against the channel seeded with `ids` (sorted) for `--seconds`.
+/// Runs `--readers` readers against Accord's channel of `writers`, seeded with `ids` (sorted),
+/// for `--seconds`, as the writers.
 pub async fn read(
     target: &Target,
     writers: &Writers,
     ids: Vec<u64>,
-    args: &HistoryArgs,
+    args: &ReadArgs,
     deadline: tokio::time::Instant,
 ) -> anyhow::Result<Reads> {
-    ensure!(!ids.is_empty() && !writers.tokens.is_empty(), "nothing was seeded to read");
+    let channel = Channel {
+        url: format!("{}/channels/{}/messages", target.api_root(), writers.channel),
+        tokens: writers.tokens.clone(),
+        ids,
+    };
+    let mut reads = read_at(channel, args, deadline, || target.server_cpu_ns()).await?;
+    reads.clients_cpu_ns = clients_cpu_ns(target, reads.process_cpu_ns, reads.server_cpu_ns);
+    Ok(reads)
+}
+
+/// Runs `--readers` readers against `channel` for `--seconds`; `server_cpu_ns` reads the
+/// server's CPU time, before and after.
+pub async fn read_at(
+    channel: Channel,
+    args: &ReadArgs,
+    deadline: tokio::time::Instant,
+    server_cpu_ns: impl Fn() -> Option<u64>,
+) -> anyhow::Result<Reads> {
+    ensure!(!channel.ids.is_empty() && !channel.tokens.is_empty(), "nothing was seeded to read");
     let plan = Arc::new(Plan {
         http: reqwest::Client::new(),
-        url: format!("{}/channels/{}/messages", target.api_root(), writers.channel),
-        ids: Arc::new(ids),
+        url: channel.url,
+        ids: Arc::new(channel.ids),
         page: args.page as usize,
         newest_pct: args.newest_pct,
         sample_every: args.sample_every,
@@ -76,11 +113,11 @@ pub async fn read(
         deadline,
     });
     let _profiled = crate::profile::Phase::start();
-    let cpu_start = (target.server_cpu_ns(), crate::cpu::process_cpu_ns("self"));
+    let cpu_start = (server_cpu_ns(), crate::cpu::process_cpu_ns("self"));
     let start = Instant::now();
     let mut readers = JoinSet::new();
     for k in 0..args.readers {
-        let token = format!("Bearer {}", writers.tokens[k as usize % writers.tokens.len()]);
+        let token = format!("Bearer {}", channel.tokens[k as usize % channel.tokens.len()]);
         readers.spawn(reader(plan.clone(), u64::from(k), token));
     }
     let mut reads = Reads::default();
@@ -96,7 +133,9 @@ pub async fn read(
         reads.first_invalid = reads.first_invalid.or(part.first_invalid);
     }
     reads.elapsed = start.elapsed();
-    (reads.server_cpu_ns, reads.clients_cpu_ns) = cpu_since(target, cpu_start);
+    reads.server_cpu_ns = server_cpu_ns().zip(cpu_start.0).map(|(end, start)| end.saturating_sub(start));
+    reads.process_cpu_ns =
+        crate::cpu::process_cpu_ns("self").zip(cpu_start.1).map(|(end, start)| end.saturating_sub(start));
     reads.latencies_us.sort_unstable();
     Ok(reads)
 }

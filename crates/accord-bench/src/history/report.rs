@@ -167,10 +167,10 @@ impl HistoryReport {
     pub fn new(args: &HistoryArgs, seed: PostReport, reads: Reads) -> Self {
         Self {
             seed,
-            readers: args.readers,
-            page: args.page,
-            newest_pct: args.newest_pct,
-            sample_every: args.sample_every,
+            readers: args.read.readers,
+            page: args.read.page,
+            newest_pct: args.read.newest_pct,
+            sample_every: args.read.sample_every,
             reads,
         }
     }

@@ -87,16 +87,21 @@ pub async fn run(args: &SqliteLimitsArgs) -> anyhow::Result<SqliteLimitsReport> 
     Ok(report)
 }
 
-/// A connection with the embedded store's settings (`accord-store-sqlite` `SqliteStore::open`).
-async fn connect(path: &Path) -> anyhow::Result<SqliteConnection> {
-    let options = SqliteConnectOptions::new()
+/// The embedded store's connection settings (`accord-store-sqlite` `SqliteStore::open`); also
+/// `limits http`'s.
+pub fn options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let mut conn = options.connect().await.with_context(|| format!("opening {}", path.display()))?;
+        .busy_timeout(Duration::from_secs(5))
+}
+
+/// A connection with the embedded store's settings, and the table.
+async fn connect(path: &Path) -> anyhow::Result<SqliteConnection> {
+    let mut conn = options(path).connect().await.with_context(|| format!("opening {}", path.display()))?;
     sqlx::raw_sql(SCHEMA).execute(&mut conn).await.context("creating the table")?;
     Ok(conn)
 }

@@ -1,0 +1,197 @@
+//! What a `limits http` run measured, per source, as text and JSON.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::server::{THREADS, WORKERS};
+use crate::args::HttpLimitsArgs;
+use crate::cpu::cores;
+use crate::history::read::Reads;
+use crate::report::Report;
+use crate::stats::{per_second, percentile};
+
+/// One source's pass: its readers' reads.
+#[derive(Debug, Clone, Default)]
+pub struct Pass {
+    /// `static` or `sqlite`.
+    pub source: &'static str,
+    /// What the source is, in a few words.
+    pub what: String,
+    /// Percent of reads that asked for the newest page.
+    pub newest_pct: u32,
+    pub reads: Reads,
+}
+
+impl Pass {
+    pub fn reads_per_sec(&self) -> f64 {
+        per_second(self.reads.reads, self.reads.elapsed)
+    }
+
+    pub fn bytes_per_page(&self) -> u64 {
+        self.reads.bytes.checked_div(self.reads.reads).unwrap_or(0)
+    }
+
+    /// The server's threads' CPU over the pass, in cores.
+    pub fn server_cores(&self) -> Option<f64> {
+        self.reads.server_cpu_ns.map(|ns| cores(ns, self.reads.elapsed))
+    }
+
+    /// This whole process's (server, clients and bench).
+    pub fn process_cores(&self) -> Option<f64> {
+        self.reads.process_cpu_ns.map(|ns| cores(ns, self.reads.elapsed))
+    }
+
+    /// The server's CPU time per page answered, microseconds.
+    pub fn server_cpu_us_per_page(&self) -> Option<f64> {
+        let ns = self.reads.server_cpu_ns?;
+        (self.reads.reads > 0).then(|| ns as f64 / self.reads.reads as f64 / 1000.0)
+    }
+
+    fn ms(samples: &[u64], p: f64) -> Option<f64> {
+        percentile(samples, p).map(|us| (us as f64 / 10.0).round() / 100.0)
+    }
+
+    fn to_json(&self) -> Value {
+        let r = &self.reads;
+        let round = |x: f64| (x * 100.0).round() / 100.0;
+        json!({
+            "source": self.source,
+            "what": self.what,
+            "newest_pct": self.newest_pct,
+            "reads": r.reads,
+            "errors": r.errors,
+            "first_error": r.first_error,
+            "read_s": round(r.elapsed.as_secs_f64()),
+            "reads_per_s": round(self.reads_per_sec()),
+            "bytes_per_s": per_second(r.bytes, r.elapsed).round(),
+            "bytes_per_page": self.bytes_per_page(),
+            "latency_ms": {
+                "p50": Self::ms(&r.latencies_us, 50.0),
+                "p99": Self::ms(&r.latencies_us, 99.0),
+                "max": Self::ms(&r.latencies_us, 100.0),
+                "samples": r.latencies_us.len(),
+            },
+            "sampled_pages": { "checked": r.sampled, "invalid": r.invalid, "first_invalid": r.first_invalid },
+            "server_cores": self.server_cores().map(round),
+            "process_cores": self.process_cores().map(round),
+            "server_cpu_us_per_page": self.server_cpu_us_per_page().map(round),
+        })
+    }
+
+    fn to_text(&self, sample_every: u64) -> String {
+        let r = &self.reads;
+        let ms = |p: f64| Self::ms(&r.latencies_us, p).map_or_else(|| "-".into(), |v| format!("{v} ms"));
+        let cpu = |c: Option<f64>| c.map_or_else(|| "-".into(), |c| format!("{c:.2} cores"));
+        let error = r.first_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
+        let invalid = r.first_invalid.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
+        let per_page = self.server_cpu_us_per_page().map_or_else(|| "-".into(), |us| format!("{us:.1} µs"));
+        format!(
+            "  {}: {}, {}% newest pages\n    \
+             reads:      {} pages, {} errors{error} in {:.2} s = {:.0} reads/s, {:.1} MB/s ({} bytes per page)\n    \
+             latency:    p50 {}, p99 {}, max {}\n    \
+             checked:    {} sampled pages (every {sample_every}th of a reader), {} invalid{invalid}\n    \
+             CPU:        server {} (its threads), process {}; {per_page} of server CPU per page",
+            self.source,
+            self.what,
+            self.newest_pct,
+            r.reads,
+            r.errors,
+            r.elapsed.as_secs_f64(),
+            self.reads_per_sec(),
+            per_second(r.bytes, r.elapsed) / 1e6,
+            self.bytes_per_page(),
+            ms(50.0),
+            ms(99.0),
+            ms(100.0),
+            r.sampled,
+            r.invalid,
+            cpu(self.server_cores()),
+            cpu(self.process_cores()),
+        )
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HttpLimitsReport {
+    /// Messages seeded (and the ids the readers pick from).
+    pub messages: u64,
+    pub readers: u32,
+    /// Messages per page asked for.
+    pub page: u32,
+    pub sample_every: u64,
+    /// Seconds of reads per source.
+    pub seconds: u64,
+    pub sqlite_version: String,
+    /// `journal_mode` and `synchronous` as the pool's connections report them (2 is FULL).
+    pub pragmas: String,
+    /// Where the database was (removed after the run).
+    pub dir: String,
+    /// Seeding the `sqlite` source's table.
+    pub seed: Duration,
+    pub passes: Vec<Pass>,
+}
+
+impl HttpLimitsReport {
+    pub fn new(args: &HttpLimitsArgs) -> Self {
+        Self {
+            messages: args.messages,
+            readers: args.read.readers,
+            page: args.read.page,
+            sample_every: args.read.sample_every,
+            seconds: args.read.seconds,
+            ..Self::default()
+        }
+    }
+
+    /// The pass of `source`, if it ran.
+    pub fn pass(&self, source: &str) -> Option<&Pass> {
+        self.passes.iter().find(|pass| pass.source == source)
+    }
+
+    fn server() -> String {
+        format!("axum, HTTP/1.1, {WORKERS} worker threads; no token check, rate limit or logging")
+    }
+}
+
+impl Report for HttpLimitsReport {
+    fn to_json(&self) -> Value {
+        json!({
+            "scenario": "limits-http",
+            "server": Self::server(),
+            "messages": self.messages,
+            "readers": self.readers,
+            "page": self.page,
+            "seconds": self.seconds,
+            "sample_every": self.sample_every,
+            "sqlite_version": self.sqlite_version,
+            "pragmas": self.pragmas,
+            "dir": self.dir,
+            "seed_s": (self.seed.as_secs_f64() * 100.0).round() / 100.0,
+            "server_cpu_scope": format!("the server's threads and its SQLite connections', named {THREADS}*"),
+            "passes": self.passes.iter().map(Pass::to_json).collect::<Vec<_>>(),
+        })
+    }
+
+    fn to_text(&self) -> String {
+        let mut text = format!(
+            "limits http: bare server ({}), {} readers with one request in flight, {} messages per page, \
+             {} messages, {} s per source\n  \
+             SQLite {} in {} ({}), seeded in {:.2} s\n",
+            Self::server(),
+            self.readers,
+            self.page,
+            self.messages,
+            self.seconds,
+            self.sqlite_version,
+            self.dir,
+            self.pragmas,
+            self.seed.as_secs_f64(),
+        );
+        for pass in &self.passes {
+            let _ = writeln!(text, "{}", pass.to_text(self.sample_every));
+        }
+        text.trim_end().to_owned()
+    }
+}

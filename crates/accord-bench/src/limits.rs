@@ -8,5 +8,6 @@
 //! from one pre-serialised page and from a SQLite table of pre-rendered messages).
 
 pub mod http;
+pub mod own_runtime;
 pub mod sqlite;
 pub mod ws;

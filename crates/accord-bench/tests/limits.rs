@@ -62,7 +62,7 @@ async fn both_sources_answer_valid_pages_without_errors() {
         assert!(reads.sampled > 0, "{text}");
         assert!(pass.server_cores().is_some() && pass.server_cpu_us_per_page().is_some(), "{text}");
     }
-    let newest = report.pass("static").map(|p| p.bytes_per_page());
+    let newest = report.pass("static").map(|p| p.reads.bytes_per_page());
     assert!(newest.is_some_and(|bytes| (28_000..=36_000).contains(&bytes)), "about Accord's 32 KB: {text}");
     let json = report.to_json();
     assert_eq!(json["passes"][1]["errors"], 0, "{json}");

@@ -29,6 +29,66 @@ fn cores_text(cores: Option<f64>, scope: &str) -> String {
     cores.map_or_else(|| format!("not measured ({scope})"), |c| format!("{c:.2} cores ({scope})"))
 }
 
+/// What a read phase measured, the same in `history` and `limits http`.
+impl Reads {
+    pub fn reads_per_sec(&self) -> f64 {
+        per_second(self.reads, self.elapsed)
+    }
+
+    pub fn bytes_per_page(&self) -> u64 {
+        self.bytes.checked_div(self.reads).unwrap_or(0)
+    }
+
+    /// The reads' JSON fields; a report adds its own around them.
+    pub fn to_json(&self, sample_every: u64) -> serde_json::Map<String, Value> {
+        let fields = json!({
+            "reads": self.reads,
+            "errors": self.errors,
+            "first_error": self.first_error,
+            "read_s": round(self.elapsed.as_secs_f64()),
+            "reads_per_s": round(self.reads_per_sec()),
+            "bytes_per_s": per_second(self.bytes, self.elapsed).round(),
+            "bytes_per_page": self.bytes_per_page(),
+            "latency_ms": {
+                "p50": ms(&self.latencies_us, 50.0),
+                "p99": ms(&self.latencies_us, 99.0),
+                "max": ms(&self.latencies_us, 100.0),
+                "samples": self.latencies_us.len(),
+            },
+            "sampled_pages": {
+                "every": sample_every, "checked": self.sampled, "invalid": self.invalid,
+                "first_invalid": self.first_invalid,
+            },
+        });
+        match fields {
+            Value::Object(fields) => fields,
+            _ => unreachable!("json! of an object literal is an object"),
+        }
+    }
+
+    /// The reads, latency and checked lines, each after `indent`.
+    pub fn to_text(&self, sample_every: u64, indent: &str) -> String {
+        let error = self.first_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
+        let invalid = self.first_invalid.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
+        let mb_per_sec = per_second(self.bytes, self.elapsed) / 1e6;
+        format!(
+            "{indent}reads:      {} pages, {} errors{error} in {:.2} s = {:.0} reads/s, {mb_per_sec:.1} MB/s ({} bytes per page)\n\
+             {indent}latency:    p50 {}, p99 {}, max {}\n\
+             {indent}checked:    {} sampled pages (every {sample_every}th of a reader), {} invalid{invalid}",
+            self.reads,
+            self.errors,
+            self.elapsed.as_secs_f64(),
+            self.reads_per_sec(),
+            self.bytes_per_page(),
+            ms_text(&self.latencies_us, 50.0),
+            ms_text(&self.latencies_us, 99.0),
+            ms_text(&self.latencies_us, 100.0),
+            self.sampled,
+            self.invalid,
+        )
+    }
+}
+
 fn clients_text(cores: Option<f64>) -> String {
     cores.map_or_else(String::new, |c| format!("; clients and bench {c:.2} cores"))
 }
@@ -176,7 +236,7 @@ impl HistoryReport {
     }
 
     pub fn reads_per_sec(&self) -> f64 {
-        per_second(self.reads.reads, self.reads.elapsed)
+        self.reads.reads_per_sec()
     }
 
     pub fn server_cores(&self) -> Option<f64> {
@@ -190,65 +250,38 @@ impl HistoryReport {
 
 impl Report for HistoryReport {
     fn to_json(&self) -> Value {
-        let r = &self.reads;
         let mut seed = self.seed.to_json();
         if let Some(seed) = seed.as_object_mut() {
             seed.remove("scenario");
         }
-        json!({
+        let mut fields = json!({
             "scenario": "history",
             "seed": seed,
             "readers": self.readers,
             "page": self.page,
             "newest_pct": self.newest_pct,
-            "reads": r.reads,
-            "errors": r.errors,
-            "first_error": r.first_error,
-            "read_s": round(r.elapsed.as_secs_f64()),
-            "reads_per_s": round(self.reads_per_sec()),
-            "bytes_per_s": per_second(r.bytes, r.elapsed).round(),
-            "bytes_per_page": r.bytes.checked_div(r.reads).unwrap_or(0),
-            "latency_ms": {
-                "p50": ms(&r.latencies_us, 50.0),
-                "p99": ms(&r.latencies_us, 99.0),
-                "max": ms(&r.latencies_us, 100.0),
-                "samples": r.latencies_us.len(),
-            },
-            "sampled_pages": { "every": self.sample_every, "checked": r.sampled, "invalid": r.invalid, "first_invalid": r.first_invalid },
             "server_cores": self.server_cores().map(round),
             "clients_cores": self.clients_cores().map(round),
             "cpu_scope": self.seed.cpu_scope,
-        })
+        });
+        if let Some(fields) = fields.as_object_mut() {
+            fields.extend(self.reads.to_json(self.sample_every));
+        }
+        fields
     }
 
     fn to_text(&self) -> String {
-        let r = &self.reads;
-        let error = r.first_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
-        let invalid = r.first_invalid.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
-        let mb_per_sec = per_second(r.bytes, r.elapsed) / 1e6;
         format!(
             "history (S6): {} readers, {} messages per page, {}% newest pages, over {} seeded messages\n\
-             seeding {}\n  \
-             reads:      {} pages, {} errors{error} in {:.2} s = {:.0} reads/s, {mb_per_sec:.1} MB/s ({} bytes per page)\n  \
-             latency:    p50 {}, p99 {}, max {}\n  \
-             checked:    {} sampled pages (every {}th of a reader), {} invalid{invalid}\n  \
+             seeding {}\n\
+             {}\n  \
              server CPU: {}{}",
             self.readers,
             self.page,
             self.newest_pct,
             self.seed.written.accepted,
             self.seed.to_text(),
-            r.reads,
-            r.errors,
-            r.elapsed.as_secs_f64(),
-            self.reads_per_sec(),
-            r.bytes.checked_div(r.reads).unwrap_or(0),
-            ms_text(&r.latencies_us, 50.0),
-            ms_text(&r.latencies_us, 99.0),
-            ms_text(&r.latencies_us, 100.0),
-            r.sampled,
-            self.sample_every,
-            r.invalid,
+            self.reads.to_text(self.sample_every, "  "),
             cores_text(self.server_cores(), &self.seed.cpu_scope),
             clients_text(self.clients_cores()),
         )

@@ -10,7 +10,6 @@ use crate::args::HttpLimitsArgs;
 use crate::cpu::cores;
 use crate::history::read::Reads;
 use crate::report::Report;
-use crate::stats::{per_second, percentile};
 
 /// One source's pass: its readers' reads.
 #[derive(Debug, Clone, Default)]
@@ -26,11 +25,7 @@ pub struct Pass {
 
 impl Pass {
     pub fn reads_per_sec(&self) -> f64 {
-        per_second(self.reads.reads, self.reads.elapsed)
-    }
-
-    pub fn bytes_per_page(&self) -> u64 {
-        self.reads.bytes.checked_div(self.reads.reads).unwrap_or(0)
+        self.reads.reads_per_sec()
     }
 
     /// The server's threads' CPU over the pass, in cores.
@@ -49,64 +44,33 @@ impl Pass {
         (self.reads.reads > 0).then(|| ns as f64 / self.reads.reads as f64 / 1000.0)
     }
 
-    fn ms(samples: &[u64], p: f64) -> Option<f64> {
-        percentile(samples, p).map(|us| (us as f64 / 10.0).round() / 100.0)
-    }
-
-    fn to_json(&self) -> Value {
-        let r = &self.reads;
+    fn to_json(&self, sample_every: u64) -> Value {
         let round = |x: f64| (x * 100.0).round() / 100.0;
-        json!({
+        let mut fields = json!({
             "source": self.source,
             "what": self.what,
             "newest_pct": self.newest_pct,
-            "reads": r.reads,
-            "errors": r.errors,
-            "first_error": r.first_error,
-            "read_s": round(r.elapsed.as_secs_f64()),
-            "reads_per_s": round(self.reads_per_sec()),
-            "bytes_per_s": per_second(r.bytes, r.elapsed).round(),
-            "bytes_per_page": self.bytes_per_page(),
-            "latency_ms": {
-                "p50": Self::ms(&r.latencies_us, 50.0),
-                "p99": Self::ms(&r.latencies_us, 99.0),
-                "max": Self::ms(&r.latencies_us, 100.0),
-                "samples": r.latencies_us.len(),
-            },
-            "sampled_pages": { "checked": r.sampled, "invalid": r.invalid, "first_invalid": r.first_invalid },
             "server_cores": self.server_cores().map(round),
             "process_cores": self.process_cores().map(round),
             "server_cpu_us_per_page": self.server_cpu_us_per_page().map(round),
-        })
+        });
+        if let Some(fields) = fields.as_object_mut() {
+            fields.extend(self.reads.to_json(sample_every));
+        }
+        fields
     }
 
     fn to_text(&self, sample_every: u64) -> String {
-        let r = &self.reads;
-        let ms = |p: f64| Self::ms(&r.latencies_us, p).map_or_else(|| "-".into(), |v| format!("{v} ms"));
         let cpu = |c: Option<f64>| c.map_or_else(|| "-".into(), |c| format!("{c:.2} cores"));
-        let error = r.first_error.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
-        let invalid = r.first_invalid.as_ref().map_or_else(String::new, |e| format!(" (first: {e})"));
         let per_page = self.server_cpu_us_per_page().map_or_else(|| "-".into(), |us| format!("{us:.1} µs"));
         format!(
-            "  {}: {}, {}% newest pages\n    \
-             reads:      {} pages, {} errors{error} in {:.2} s = {:.0} reads/s, {:.1} MB/s ({} bytes per page)\n    \
-             latency:    p50 {}, p99 {}, max {}\n    \
-             checked:    {} sampled pages (every {sample_every}th of a reader), {} invalid{invalid}\n    \
+            "  {}: {}, {}% newest pages\n\
+             {}\n    \
              CPU:        server {} (its threads), process {}; {per_page} of server CPU per page",
             self.source,
             self.what,
             self.newest_pct,
-            r.reads,
-            r.errors,
-            r.elapsed.as_secs_f64(),
-            self.reads_per_sec(),
-            per_second(r.bytes, r.elapsed) / 1e6,
-            self.bytes_per_page(),
-            ms(50.0),
-            ms(99.0),
-            ms(100.0),
-            r.sampled,
-            r.invalid,
+            self.reads.to_text(sample_every, "    "),
             cpu(self.server_cores()),
             cpu(self.process_cores()),
         )
@@ -170,7 +134,7 @@ impl Report for HttpLimitsReport {
             "dir": self.dir,
             "seed_s": (self.seed.as_secs_f64() * 100.0).round() / 100.0,
             "server_cpu_scope": format!("the server's threads and its SQLite connections', named {THREADS}*"),
-            "passes": self.passes.iter().map(Pass::to_json).collect::<Vec<_>>(),
+            "passes": self.passes.iter().map(|pass| pass.to_json(self.sample_every)).collect::<Vec<_>>(),
         })
     }
 

@@ -71,29 +71,14 @@ impl Server {
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let (done_tx, done) = oneshot::channel();
-        std::thread::Builder::new()
-            .name(THREADS.into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(WORKERS)
-                    .thread_name(THREADS)
-                    .enable_all()
-                    .build();
-                let served = runtime.context("the server's runtime").and_then(|runtime| {
-                    let served = runtime.block_on(async move {
-                        let listener = TcpListener::from_std(listener)?;
-                        let until_stopped = async {
-                            let _ = stopped.await;
-                        };
-                        axum::serve(listener, router(source)).with_graceful_shutdown(until_stopped).await
-                    });
-                    runtime.shutdown_timeout(Duration::from_secs(2));
-                    served.context("serving HTTP")
-                });
-                let _ = done_tx.send(served);
-            })
-            .context("starting the server thread")?;
+        let done = crate::limits::own_runtime::spawn(THREADS, WORKERS, move || async move {
+            let listener = TcpListener::from_std(listener)?;
+            let until_stopped = async {
+                let _ = stopped.await;
+            };
+            let served = axum::serve(listener, router(source)).with_graceful_shutdown(until_stopped).await;
+            served.context("serving HTTP")
+        })?;
         Ok(Self { addr, stop, done })
     }
 

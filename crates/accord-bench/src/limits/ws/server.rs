@@ -72,29 +72,13 @@ impl Server {
         let joins = commands.clone();
         let connected = Arc::new(AtomicUsize::new(0));
         let (stop, stopped) = oneshot::channel();
-        let (done_tx, done) = oneshot::channel();
         let count = connected.clone();
-        std::thread::Builder::new()
-            .name(THREADS.into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(WORKERS)
-                    .thread_name(THREADS)
-                    .enable_all()
-                    .build();
-                let served = runtime.context("the server's runtime").and_then(|runtime| {
-                    let served = runtime.block_on(async move {
-                        let listener = TcpListener::from_std(listener)?;
-                        let hub = tokio::spawn(hub(orders, frames, deliveries, count));
-                        accept(listener, joins, connections, stopped).await;
-                        hub.await.context("the hub panicked")
-                    });
-                    runtime.shutdown_timeout(Duration::from_secs(2));
-                    served
-                });
-                let _ = done_tx.send(served);
-            })
-            .context("starting the server thread")?;
+        let done = crate::limits::own_runtime::spawn(THREADS, WORKERS, move || async move {
+            let listener = TcpListener::from_std(listener)?;
+            let hub = tokio::spawn(hub(orders, frames, deliveries, count));
+            accept(listener, joins, connections, stopped).await;
+            hub.await.context("the hub panicked")
+        })?;
         Ok(Self { addr, commands, connected, stop, done })
     }
 

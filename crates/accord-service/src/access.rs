@@ -204,8 +204,11 @@ impl ChannelAccess {
     /// Loads a channel the caller can see: 404 Unknown Channel otherwise.
     pub async fn require(store: &dyn Store, channel_id: Snowflake, user_id: Snowflake) -> Result<Self, ApiError> {
         let unknown = || ApiError::new(&code::UNKNOWN_CHANNEL);
-        let channel = store.channel(channel_id).await?.ok_or_else(unknown)?;
-        let Some(guild_id) = channel.guild_id else {
+        // The channel and the caller's standing in its guild in one read: every request in a
+        // channel starts here.
+        let read = store.channel_standing(channel_id, user_id).await?.ok_or_else(unknown)?;
+        let channel = read.channel;
+        if channel.guild_id.is_none() {
             let private = store.private_channel(channel_id).await?.filter(|p| p.is_recipient(user_id));
             let private = private.ok_or_else(unknown)?;
             return Ok(Self {
@@ -215,8 +218,9 @@ impl ChannelAccess {
                 parent: None,
                 private: Some(private),
             });
-        };
-        let guild = GuildAccess::load(store, guild_id, user_id).await?.ok_or_else(unknown)?;
+        }
+        let standing = read.guild.ok_or_else(unknown)?;
+        let guild = GuildAccess::from_parts(standing.guild, standing.roles, standing.member);
         if !channel.is_thread() {
             let permissions = guild.require_in_channel(&channel, Permissions::empty())?;
             return Ok(Self { channel, guild: Some(guild), permissions, parent: None, private: None });

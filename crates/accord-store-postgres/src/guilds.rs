@@ -3,7 +3,10 @@
 
 use accord_core::Snowflake;
 use accord_store::guilds::NewGuild;
-use accord_store::{EventDraft, GuildRecord, GuildStanding, GuildStore, MemberStore, RoleStore, StoreResult};
+use accord_store::{
+    ChannelStanding, ChannelStore, EventDraft, GuildRecord, GuildStanding, GuildStore, MemberStore, RoleStore,
+    StoreResult,
+};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
@@ -61,6 +64,19 @@ impl GuildStore for PostgresStore {
         let roles = self.guild_roles(guild_id).await?;
         let member = self.member(guild_id, user_id).await?;
         Ok(Some(GuildStanding { guild, roles, member }))
+    }
+
+    async fn channel_standing(
+        &self,
+        channel_id: Snowflake,
+        user_id: Snowflake,
+    ) -> StoreResult<Option<ChannelStanding>> {
+        let Some(channel) = self.channel(channel_id).await? else { return Ok(None) };
+        let guild = match channel.guild_id {
+            Some(guild_id) => self.guild_standing(guild_id, user_id).await?,
+            None => None,
+        };
+        Ok(Some(ChannelStanding { channel, guild }))
     }
 
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()> {

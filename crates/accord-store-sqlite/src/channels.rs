@@ -25,18 +25,12 @@ impl ChannelStore for SqliteStore {
     async fn channel(&self, id: Snowflake) -> StoreResult<Option<ChannelRecord>> {
         // One statement (the overwrites as a JSON list): a send reads its channel every time,
         // and each statement is a round trip to the connection's thread.
-        let row = sqlx::query(
-            "SELECT c.*, (SELECT json_group_array(json_array(o.target_id, o.kind, o.allow, o.deny) ORDER BY o.rowid) \
-             FROM channel_overwrites o WHERE o.channel_id = c.id) AS overwrites_json \
-             FROM channels c WHERE c.id = $1",
-        )
-        .bind(id.as_i64())
-        .fetch_optional(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        let Some(row) = row else { return Ok(None) };
-        let overwrites = overwrites_from_json(&row.try_get::<String, _>("overwrites_json").map_err(db)?).map_err(db)?;
-        channel_from(&row, overwrites).map(Some).map_err(db)
+        let row = sqlx::query(concat!("SELECT c.*, ", overwrites_json!(), " FROM channels c WHERE c.id = $1"))
+            .bind(id.as_i64())
+            .fetch_optional(&mut *self.reader().await?)
+            .await
+            .map_err(db)?;
+        row.as_ref().map(channel_with_overwrites).transpose().map_err(db)
     }
 
     async fn guild_channels(&self, guild_id: Snowflake) -> StoreResult<Vec<ChannelRecord>> {
@@ -219,8 +213,23 @@ pub(crate) fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) ->
     })
 }
 
-/// Overwrites from a JSON list of `[target_id, kind, allow, deny]`, as [`SqliteStore::channel`]
-/// reads them.
+/// A channel's overwrites as one column, `overwrites_json`, of a statement reading channel `c`:
+/// a JSON list of `[target_id, kind, allow, deny]` in the order they were written.
+macro_rules! overwrites_json {
+    () => {
+        "(SELECT json_group_array(json_array(o.target_id, o.kind, o.allow, o.deny) ORDER BY o.rowid) \
+         FROM channel_overwrites o WHERE o.channel_id = c.id) AS overwrites_json"
+    };
+}
+pub(crate) use overwrites_json;
+
+/// A channel from a row of `c.*` and [`overwrites_json!`].
+pub(crate) fn channel_with_overwrites(row: &SqliteRow) -> sqlx::Result<ChannelRecord> {
+    let overwrites = overwrites_from_json(&row.try_get::<String, _>("overwrites_json")?)?;
+    channel_from(row, overwrites)
+}
+
+/// Overwrites from the JSON of [`overwrites_json!`].
 fn overwrites_from_json(text: &str) -> sqlx::Result<Vec<OverwriteRecord>> {
     let rows: Vec<(i64, u8, i64, i64)> = serde_json::from_str(text).map_err(|e| corrupt("channel overwrites", e))?;
     Ok(rows

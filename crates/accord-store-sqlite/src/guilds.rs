@@ -3,7 +3,7 @@
 
 use accord_core::Snowflake;
 use accord_store::guilds::NewGuild;
-use accord_store::{EventDraft, GuildRecord, GuildStanding, GuildStore, StoreResult};
+use accord_store::{ChannelStanding, EventDraft, GuildRecord, GuildStanding, GuildStore, StoreResult};
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
@@ -58,6 +58,14 @@ impl GuildStore for SqliteStore {
 
     async fn guild_standing(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>> {
         standing::read(&mut *self.reader().await?, guild_id, user_id).await.map_err(db)
+    }
+
+    async fn channel_standing(
+        &self,
+        channel_id: Snowflake,
+        user_id: Snowflake,
+    ) -> StoreResult<Option<ChannelStanding>> {
+        standing::read_in_channel(&mut *self.reader().await?, channel_id, user_id).await.map_err(db)
     }
 
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()> {

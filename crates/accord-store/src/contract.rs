@@ -93,6 +93,7 @@ macro_rules! contract_tests {
             guilds::deleting_a_guild_removes_everything_in_it,
             guilds::deleting_a_missing_guild_returns_false,
             guilds::a_guild_standing_is_the_guild_its_roles_and_one_membership,
+            guilds::a_channel_standing_is_the_channel_and_its_guild_standing,
             guilds::custom_emoji_belong_to_their_guild,
             channels::guild_channels_are_ordered_by_position_then_id,
             channels::a_channel_without_a_guild_is_readable,

@@ -24,6 +24,15 @@ pub struct GuildStanding {
     pub member: Option<MemberRecord>,
 }
 
+/// A channel and, when it is in a guild, that guild as one user stands in it: what every
+/// request in a channel reads first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelStanding {
+    pub channel: ChannelRecord,
+    /// None outside guilds.
+    pub guild: Option<GuildStanding>,
+}
+
 #[async_trait::async_trait]
 pub trait GuildStore {
     async fn create_guild(&self, new: &NewGuild, events: &[EventDraft]) -> StoreResult<()>;
@@ -34,6 +43,14 @@ pub trait GuildStore {
     /// the store can, since every guild request needs all three); none when the guild does
     /// not exist.
     async fn guild_standing(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>>;
+
+    /// The channel with its guild's standing for `user_id` (as [`guild_standing`] reads it),
+    /// read together (one statement where the store can); none when the channel does not
+    /// exist.
+    ///
+    /// [`guild_standing`]: GuildStore::guild_standing
+    async fn channel_standing(&self, channel_id: Snowflake, user_id: Snowflake)
+    -> StoreResult<Option<ChannelStanding>>;
 
     /// Replaces the guild's settings.
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()>;

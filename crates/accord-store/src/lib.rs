@@ -39,7 +39,7 @@ pub use accounts::AccountStore;
 pub use channels::ChannelStore;
 pub use emojis::EmojiStore;
 pub use error::StoreError;
-pub use guilds::{GuildStanding, GuildStore};
+pub use guilds::{ChannelStanding, GuildStanding, GuildStore};
 pub use invites::{AcceptInvite, InviteStore};
 pub use members::MemberStore;
 pub use messages::{CreatedMessage, MessageStore, Page, PinOutcome};

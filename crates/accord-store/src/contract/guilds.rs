@@ -2,8 +2,8 @@
 //! owner; listing a user's guilds; settings; deletion with everything inside.
 
 use super::fixtures::{
-    channel, create_guild, create_users, event, id, invite, join, member, message, new_guild, numbers, pending_names,
-    role,
+    channel, create_guild, create_users, event, id, invite, join, member, message, new_guild, numbers, overwrite,
+    pending_names, role,
 };
 use crate::{ChannelRecord, GuildRecord, MemberRecord, Page, RoleRecord, Store};
 
@@ -169,4 +169,45 @@ pub async fn a_guild_standing_is_the_guild_its_roles_and_one_membership(store: &
     let outsider = store.guild_standing(id(100), id(3)).await.expect("read").expect("the guild exists");
     assert_eq!((outsider.member, outsider.roles.len()), (None, 4));
     assert_eq!(store.guild_standing(id(999), id(2)).await.expect("read"), None);
+}
+
+pub async fn a_channel_standing_is_the_channel_and_its_guild_standing(store: &dyn Store) {
+    let new = create_guild(store, 100, 1).await;
+    let guild = GuildRecord {
+        icon: Some("icon".to_owned()),
+        description: Some("a \"quoted\" ünïcode guild".to_owned()),
+        verification_level: 2,
+        default_message_notifications: 1,
+        explicit_content_filter: 2,
+        afk_channel_id: Some(id(101)),
+        afk_timeout: 3600,
+        system_channel_id: Some(id(101)),
+        preferred_locale: "pt-BR".to_owned(),
+        ..new.guild
+    };
+    store.update_guild(&guild, &[]).await.expect("update guild");
+    let overwritten = ChannelRecord {
+        overwrites: vec![overwrite(100, 0, 0, 1024), overwrite(2, 1, 1024, 0)],
+        ..channel(110, 100, 1)
+    };
+    store.create_channel(&overwritten, &[]).await.expect("channel");
+    store.create_role(&role(111, 100, 1), &[]).await.expect("role");
+    let member = MemberRecord { nick: Some("nick".to_owned()), roles: vec![id(111)], ..join(store, 100, 2).await };
+    store.update_member(&member, &[]).await.expect("update member");
+    create_users(store, &[3]).await;
+
+    let read = store.channel_standing(id(110), id(2)).await.expect("read").expect("the channel exists");
+    assert_eq!(read.channel, overwritten);
+    assert_eq!(read.guild, store.guild_standing(id(100), id(2)).await.expect("read"));
+    let standing = read.guild.expect("a guild channel");
+    assert_eq!((standing.guild, standing.member), (guild, Some(member)));
+    assert_eq!(numbers(standing.roles.iter().map(|r| r.id)), [100, 111]);
+
+    let outsider = store.channel_standing(id(110), id(3)).await.expect("read").expect("the channel exists");
+    assert_eq!(outsider.guild.map(|g| (g.member, g.roles.len())), Some((None, 2)));
+    let dm = ChannelRecord { guild_id: None, kind: 1, name: String::new(), ..channel(200, 1, 0) };
+    store.create_channel(&dm, &[]).await.expect("dm");
+    let read = store.channel_standing(id(200), id(2)).await.expect("read").expect("the channel exists");
+    assert_eq!((read.channel, read.guild), (dm, None));
+    assert_eq!(store.channel_standing(id(999), id(2)).await.expect("read"), None);
 }

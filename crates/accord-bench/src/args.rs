@@ -172,7 +172,7 @@ pub struct FanoutArgs {
     pub target: TargetArgs,
     /// With `--url`: the server's process id, to report its RSS per session from
     /// `/proc/<pid>/status`. (With `--embedded` the bench reads its own RSS.)
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     /// Gateway sessions (one user each) in the guild.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=10_000))]
@@ -335,5 +335,17 @@ mod tests {
         assert!(Cli::try_parse_from(limits).is_err(), "limits belong to --find-max");
         assert!(Cli::try_parse_from(["accord-bench", "voice", "--embedded", "--peers", "1"]).is_err());
         assert_eq!(VoiceArgs::embedded(1, 3, 1).frames(), 50);
+    }
+
+    #[test]
+    fn a_server_pid_needs_a_url() {
+        for scenario in ["idle", "chat", "burst", "slow", "post", "history", "ramp", "voice"] {
+            let url = ["accord-bench", scenario, "--url", "http://127.0.0.1:1", "--server-pid", "1"];
+            assert!(Cli::try_parse_from(url).is_ok(), "{scenario} with --url");
+            let embedded = ["accord-bench", scenario, "--embedded", "--server-pid", "1"];
+            assert!(Cli::try_parse_from(embedded).is_err(), "{scenario} with --embedded");
+            let cluster = ["accord-bench", scenario, "--cluster", "single", "--server-pid", "1"];
+            assert!(Cli::try_parse_from(cluster).is_err(), "{scenario} with --cluster");
+        }
     }
 }

@@ -12,7 +12,7 @@ pub struct BurstArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// With `--url`: the server's process id, for its CPU time from `/proc`.
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     /// Online members of the one guild, one gateway session each.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..=100_000))]

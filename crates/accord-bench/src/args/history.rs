@@ -37,7 +37,7 @@ pub struct PostArgs {
     pub target: TargetArgs,
     /// With `--url`: the server's process id, for its CPU time from `/proc`. (With
     /// `--embedded` the server runs on threads of its own, read apart from the clients.)
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     #[command(flatten)]
     pub write: WriteArgs,
@@ -109,7 +109,7 @@ pub struct HistoryArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// With `--url`: the server's process id, for its CPU time from `/proc`.
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     #[command(flatten)]
     pub write: WriteArgs,

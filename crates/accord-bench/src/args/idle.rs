@@ -13,7 +13,7 @@ pub struct IdleArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// With `--url`: the server's process id, for its RSS and CPU time from `/proc`.
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     /// Gateway sessions, one user each, in guilds of `--guild-size`.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=100_000))]

@@ -15,7 +15,7 @@ pub struct RampArgs {
     /// must allow `--max-users` + `--guilds` registrations (`edge.auth_attempts_per_minute`),
     /// the seeding (`edge.messages_per_10_seconds`, one caller per guild) and each user's
     /// requests (`edge.api_requests_per_minute`).
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     /// Guilds the users are spread over, evenly.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=100))]

@@ -11,7 +11,7 @@ pub struct SlowArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// With `--url`: the server's process id, for its RSS and CPU time from `/proc`.
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     /// Sessions that read every frame, in the guild.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=5_000))]

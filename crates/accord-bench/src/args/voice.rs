@@ -13,7 +13,7 @@ pub struct VoiceArgs {
     /// With `--url`: the server's process id, to report its CPU time from `/proc/<pid>/stat`.
     /// (With `--embedded` the server runs on threads of its own, whose CPU time the bench reads
     /// apart from its clients'.)
-    #[arg(long, requires = "url")]
+    #[arg(long, requires = "url", conflicts_with_all = ["embedded", "cluster"])]
     pub server_pid: Option<u32>,
     /// Voice channels, each with its own participants (with `--find-max`: the first step's).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1_000))]

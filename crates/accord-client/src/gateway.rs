@@ -156,12 +156,18 @@ impl GatewayClient {
     /// ended, within `wait`. For readers that parse only what they need; it leaves
     /// [`GatewayClient::last_seq`] to the caller.
     pub async fn next_text(&mut self, wait: Duration) -> Result<Result<String, Option<u16>>, GatewayError> {
+        tokio::time::timeout(wait, self.recv_text()).await.map_err(|_| GatewayError::Timeout(wait))?
+    }
+
+    /// Like [`GatewayClient::next_text`] without a deadline, for a reader that keeps its own
+    /// timer: a deadline per read arms a timer per frame, which a process holding thousands
+    /// of sessions pays on every message. Cancel-safe, so it can be raced in a `select!`.
+    pub async fn recv_text(&mut self) -> Result<Result<String, Option<u16>>, GatewayError> {
         loop {
-            let message = match tokio::time::timeout(wait, self.ws.next()).await {
-                Err(_) => return Err(GatewayError::Timeout(wait)),
-                Ok(None) => return Ok(Err(None)),
-                Ok(Some(Err(e))) => return Err(e.into()),
-                Ok(Some(Ok(m))) => m,
+            let message = match self.ws.next().await {
+                None => return Ok(Err(None)),
+                Some(Err(e)) => return Err(e.into()),
+                Some(Ok(m)) => m,
             };
             return Ok(Ok(match message {
                 Message::Text(t) => {

@@ -5,11 +5,9 @@
 //! clients' do), then reports the heartbeat ACK times, any connection the server closed, and
 //! when each `burst {k}` message arrived (for the burst scenario).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use accord_client::gateway::{GatewayClient, Received};
+use accord_client::gateway::GatewayClient;
 use anyhow::Context;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -17,6 +15,7 @@ use tokio::io::AsyncBufReadExt;
 use tokio::sync::watch;
 
 use crate::args::IdleWorkerArgs;
+use crate::frame::Frame;
 
 /// GUILDS only: no presence or message traffic, so the sessions stay idle.
 pub const IDLE_INTENTS: u64 = 1;
@@ -47,12 +46,13 @@ pub struct Held {
     pub arrivals: Vec<(u32, u64)>,
 }
 
+/// What one session's hold saw.
 #[derive(Default)]
 struct Tally {
-    acks: Mutex<Vec<u64>>,
-    unacked: AtomicU64,
-    closes: AtomicU64,
-    arrivals: Mutex<Vec<(u32, u64)>>,
+    acks: Vec<u64>,
+    unacked: u64,
+    closes: u64,
+    arrivals: Vec<(u32, u64)>,
 }
 
 pub async fn run(args: &IdleWorkerArgs) -> anyhow::Result<()> {
@@ -60,7 +60,6 @@ pub async fn run(args: &IdleWorkerArgs) -> anyhow::Result<()> {
     let tokens: Vec<String> = tokens.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect();
     let gap = Duration::from_secs_f64(1.0 / f64::from(args.ramp.max(1)));
     let (stop_tx, stop) = watch::channel(false);
-    let tally = Arc::new(Tally::default());
 
     let mut opening = futures::stream::iter(tokens.into_iter().enumerate())
         .map(|(i, token)| {
@@ -80,7 +79,7 @@ pub async fn run(args: &IdleWorkerArgs) -> anyhow::Result<()> {
             Ok(session) => {
                 opened.opened += 1;
                 opened.identify_us.push(took.as_micros() as u64);
-                holders.push(tokio::spawn(hold(session, tally.clone(), stop.clone())));
+                holders.push(tokio::spawn(hold(session, stop.clone())));
             }
             Err(error) => {
                 opened.failed += 1;
@@ -94,16 +93,14 @@ pub async fn run(args: &IdleWorkerArgs) -> anyhow::Result<()> {
     tokio::io::BufReader::new(tokio::io::stdin()).read_line(&mut go).await.context("waiting for the go-ahead")?;
     tokio::time::sleep(Duration::from_secs(args.hold)).await;
     stop_tx.send_replace(true);
+    let mut held = Held { ack_us: Vec::new(), unacked: 0, unexpected_closes: 0, arrivals: Vec::new() };
     for holder in holders {
-        let _ = holder.await;
+        let tally = holder.await.unwrap_or_else(|_| Tally { closes: 1, ..Tally::default() });
+        held.ack_us.extend(tally.acks);
+        held.unacked += tally.unacked;
+        held.unexpected_closes += tally.closes;
+        held.arrivals.extend(tally.arrivals);
     }
-    let acks = std::mem::take(&mut *tally.acks.lock().expect("tally lock"));
-    let held = Held {
-        ack_us: acks,
-        unacked: tally.unacked.load(Ordering::Relaxed),
-        unexpected_closes: tally.closes.load(Ordering::Relaxed),
-        arrivals: std::mem::take(&mut *tally.arrivals.lock().expect("tally lock")),
-    };
     println!("{}", serde_json::to_string(&held)?);
     Ok(())
 }
@@ -116,48 +113,51 @@ async fn open(gateway: &str, token: &str, intents: u64) -> anyhow::Result<Gatewa
     Ok(session)
 }
 
-/// Heartbeats until told to stop, timing each ACK.
-async fn hold(mut session: GatewayClient, tally: Arc<Tally>, mut stop: watch::Receiver<bool>) {
+/// Heartbeats until told to stop, timing each ACK. Frames are read lightly and the tally
+/// kept per session: the workers share the two cores with the server they measure.
+async fn hold(mut session: GatewayClient, mut stop: watch::Receiver<bool>) -> Tally {
+    let mut tally = Tally::default();
     let interval = Duration::from_millis(session.heartbeat_interval.max(1000));
-    let mut next_beat = tokio::time::Instant::now() + interval.mul_f64(rand::random::<f64>());
+    let beat = tokio::time::sleep(interval.mul_f64(rand::random::<f64>()));
+    tokio::pin!(beat);
     let mut sent = None;
     if session.heartbeat().await.is_ok() {
         sent = Some(Instant::now());
     }
     loop {
-        let wait = next_beat.saturating_duration_since(tokio::time::Instant::now());
         tokio::select! {
             _ = stop.changed() => break,
-            received = session.next(wait) => match received {
-                Ok(Received::Payload(frame)) if frame["op"] == 11 => {
-                    if let Some(at) = sent.take() {
-                        tally.acks.lock().expect("tally lock").push(at.elapsed().as_micros() as u64);
-                    }
+            () = &mut beat => {
+                tally.unacked += u64::from(sent.is_some());
+                if session.heartbeat().await.is_err() {
+                    tally.closes += 1;
+                    break;
                 }
-                Ok(Received::Payload(frame)) if frame["t"] == "MESSAGE_CREATE" => {
-                    if let Some(k) = frame["d"]["content"].as_str().and_then(burst_index) {
-                        tally.arrivals.lock().expect("tally lock").push((k, unix_ns()));
-                    }
+                sent = Some(Instant::now());
+                let next = beat.deadline() + interval;
+                beat.as_mut().reset(next);
+            }
+            received = session.recv_text() => {
+                // A close, a failed read or an unreadable frame ends the session early.
+                let Ok(Ok(text)) = received else {
+                    tally.closes += 1;
+                    break;
+                };
+                let Ok(frame) = Frame::parse(&text) else {
+                    tally.closes += 1;
+                    break;
+                };
+                session.last_seq = frame.s.or(session.last_seq);
+                if frame.op == 11 {
+                    tally.acks.extend(sent.take().map(|at| at.elapsed().as_micros() as u64));
+                } else if frame.event() == Some("MESSAGE_CREATE") {
+                    let k = frame.d.as_ref().and_then(|d| d.content.as_deref()).and_then(burst_index);
+                    tally.arrivals.extend(k.map(|k| (k, unix_ns())));
                 }
-                Ok(Received::Payload(_)) => {}
-                Err(accord_client::gateway::GatewayError::Timeout(_)) => {
-                    if sent.is_some() {
-                        tally.unacked.fetch_add(1, Ordering::Relaxed);
-                    }
-                    if session.heartbeat().await.is_err() {
-                        tally.closes.fetch_add(1, Ordering::Relaxed);
-                        return;
-                    }
-                    sent = Some(Instant::now());
-                    next_beat += interval;
-                }
-                Ok(Received::Closed(_)) | Err(_) => {
-                    tally.closes.fetch_add(1, Ordering::Relaxed);
-                    return;
-                }
-            },
+            }
         }
     }
+    tally
 }
 
 /// The `k` of a `burst {k}` message's content.

@@ -20,8 +20,8 @@ pub enum LimitsKind {
     Sqlite(SqliteLimitsArgs),
     /// A bare axum server on two threads of its own answers `history`'s page reads, first with
     /// one pre-serialised page (the newest, which every read of that pass asks for), then from
-    /// a SQLite table of pre-rendered messages: reads/s, latency, bytes/s, the server's CPU
-    /// per page.
+    /// a SQLite table of pre-rendered messages through sqlx, then from the same table through
+    /// rusqlite on the request's own thread: reads/s, latency, bytes/s, the server's CPU per page.
     Http(HttpLimitsArgs),
 }
 
@@ -127,8 +127,8 @@ pub struct HttpLimitsArgs {
     /// The readers, as `history` has them; each source is read for `--seconds`.
     #[command(flatten)]
     pub read: ReadArgs,
-    /// The whole run, seeding and both sources included, ends within this many seconds; it
-    /// must leave 20 s beyond the two sources' reads.
+    /// The whole run, seeding and every source included, ends within this many seconds; it
+    /// must leave 20 s beyond the three sources' reads.
     #[arg(long, default_value_t = 300)]
     pub timeout: u64,
 }

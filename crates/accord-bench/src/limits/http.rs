@@ -6,7 +6,10 @@
 //!   readers ask only for the newest page, which it is. What HTTP alone allows.
 //! - `sqlite`: `--messages` messages, each pre-rendered as Accord's JSON, in a SQLite table in
 //!   a temporary directory, with the embedded store's settings; each request runs one
-//!   statement that joins the page's rows into one JSON array. What HTTP plus SQLite allow.
+//!   statement that joins the page's rows into one JSON array, on sqlx (Accord's driver).
+//!   What HTTP plus SQLite through sqlx allow.
+//! - `sqlite-inline`: the same table and statements through rusqlite, run on the thread that
+//!   handles the request ([`inline`]). What HTTP plus SQLite allow without a thread hand-off.
 //!
 //! Accord's `history` reads/s over the `sqlite` source's is how close Accord comes to the
 //! machine's best. The server's CPU (its threads and its SQLite connections') is read apart
@@ -14,6 +17,7 @@
 //!
 //! Parts: [`server`], [`pages`] (the messages and their table), [`report`].
 
+pub mod inline;
 pub mod pages;
 pub mod report;
 pub mod server;
@@ -38,11 +42,11 @@ const STOP: Duration = Duration::from_secs(10);
 /// The readers' token: the bare server checks none, but the readers send one as to Accord.
 const TOKEN: &str = "limits-http";
 
-/// Runs the `static` pass, seeds the database, runs the `sqlite` pass.
+/// Runs the `static` pass, seeds the database, runs the `sqlite` and `sqlite-inline` passes.
 pub async fn run(args: &HttpLimitsArgs) -> anyhow::Result<HttpLimitsReport> {
     ensure!(
-        args.timeout() >= args.read.seconds() * 2 + MARGIN,
-        "--timeout {} leaves no time for two passes of {} s",
+        args.timeout() >= args.read.seconds() * 3 + MARGIN,
+        "--timeout {} leaves no time for three passes of {} s",
         args.timeout,
         args.read.seconds
     );
@@ -63,7 +67,8 @@ pub async fn run(args: &HttpLimitsArgs) -> anyhow::Result<HttpLimitsReport> {
 
     let dir = tempfile::tempdir().context("temporary directory")?;
     report.dir = dir.path().display().to_string();
-    let pool = by(deadline, "opening the database", pages::open(&dir.path().join("limits-http.db"))).await??;
+    let path = dir.path().join("limits-http.db");
+    let pool = by(deadline, "opening the database", pages::open(&path)).await??;
     let sqlite_reads = async {
         report.sqlite_version = sqlx::query_scalar("SELECT sqlite_version()").fetch_one(&pool).await?;
         // Read back rather than assumed: what the connections really run with.
@@ -73,19 +78,29 @@ pub async fn run(args: &HttpLimitsArgs) -> anyhow::Result<HttpLimitsReport> {
         let seeding = Instant::now();
         by(deadline, "seeding", pages::seed(&pool, args.messages)).await?.context("seeding")?;
         report.seed = seeding.elapsed();
-        let connections = pages::Connections::open(&dir.path().join("limits-http.db")).await?;
-        pass(Source::Sqlite(Arc::new(connections)), ids, &args.read, deadline).await.context("the sqlite source")
+        let connections = pages::Connections::open(&path).await?;
+        pass(Source::Sqlite(Arc::new(connections)), ids.clone(), &args.read, deadline)
+            .await
+            .context("the sqlite source")
     }
     .await;
     pool.close().await;
     report.passes.push(Pass {
         source: "sqlite",
         what: format!(
-            "one SQLite statement per request on {} connections taken in turn, pre-rendered messages joined",
+            "one statement per request through sqlx on {} connections taken in turn, pre-rendered messages joined",
             pages::CONNECTIONS
         ),
         newest_pct: args.read.newest_pct,
         reads: sqlite_reads?,
+    });
+    let source = Source::SqliteInline(Arc::new(path));
+    let reads = pass(source, ids, &args.read, deadline).await.context("the sqlite-inline source")?;
+    report.passes.push(Pass {
+        source: "sqlite-inline",
+        what: "the same statements through rusqlite, on each server thread's own connection, no hand-off".into(),
+        newest_pct: args.read.newest_pct,
+        reads,
     });
     Ok(report)
 }

@@ -14,7 +14,7 @@ use crate::report::Report;
 /// One source's pass: its readers' reads.
 #[derive(Debug, Clone, Default)]
 pub struct Pass {
-    /// `static` or `sqlite`.
+    /// `static`, `sqlite` or `sqlite-inline`.
     pub source: &'static str,
     /// What the source is, in a few words.
     pub what: String,

@@ -10,7 +10,8 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -34,7 +35,7 @@ const MAX_LIMIT: u32 = 100;
 /// are, so no per-message work is left at all.
 pub(super) const NEWEST: &str = "SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM \
     (SELECT body FROM pages WHERE channel_id = ? ORDER BY id DESC LIMIT ?)";
-const BEFORE: &str = "SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM \
+pub(super) const BEFORE: &str = "SELECT '[' || coalesce(group_concat(body, ','), '') || ']' FROM \
     (SELECT body FROM pages WHERE channel_id = ? AND id < ? ORDER BY id DESC LIMIT ?)";
 
 /// Where the pages come from.
@@ -46,6 +47,8 @@ pub enum Source {
     Static { page: Bytes, limit: u32 },
     /// One statement per request on one of a few SQLite connections.
     Sqlite(Arc<Connections>),
+    /// The same statements on the runtime thread that handles the request, through rusqlite.
+    SqliteInline(Arc<std::path::PathBuf>),
 }
 
 /// The history route's query.
@@ -104,6 +107,7 @@ fn router(source: Source) -> Router {
     match source {
         Source::Static { page, limit } => Router::new().route(ROUTE, get(static_page)).with_state((page, limit)),
         Source::Sqlite(connections) => Router::new().route(ROUTE, get(sqlite_page)).with_state(connections),
+        Source::SqliteInline(path) => Router::new().route(ROUTE, get(inline_page)).with_state(path),
     }
 }
 
@@ -121,26 +125,51 @@ async fn static_page(
 
 /// `GET /channels/{channel.id}/messages` from the `sqlite` source: one statement, its one text
 /// value answered as it is.
-async fn sqlite_page(
-    State(connections): State<Arc<Connections>>,
-    Path(channel): Path<u64>,
-    Query(query): Query<PageQuery>,
-) -> Response {
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return (StatusCode::BAD_REQUEST, "limit must be 1 to 100").into_response();
-    }
-    // Ids above SQLite's integers name no row: no channel, or a point after every message.
-    let channel = i64::try_from(channel).unwrap_or(i64::MAX);
+async fn sqlite_page(State(connections): State<Arc<Connections>>, request: PageRequest) -> Response {
+    let PageRequest { channel, before, limit } = request;
     let mut connection = connections.next().await;
-    let page = match query.before.map(|before| i64::try_from(before).unwrap_or(i64::MAX)) {
+    let page = match before {
         Some(before) => {
             sqlx::query_scalar(BEFORE).bind(channel).bind(before).bind(limit).fetch_one(&mut *connection).await
         }
         None => sqlx::query_scalar(NEWEST).bind(channel).bind(limit).fetch_one(&mut *connection).await,
     };
+    answer(page)
+}
+
+/// `GET /channels/{channel.id}/messages` from the `sqlite-inline` source.
+async fn inline_page(State(path): State<Arc<std::path::PathBuf>>, request: PageRequest) -> Response {
+    answer(super::inline::page(&path, request.channel, request.before, request.limit))
+}
+
+/// A history request the database sources answer: the channel, `before` and `limit` as their
+/// statements take them.
+struct PageRequest {
+    channel: i64,
+    before: Option<i64>,
+    limit: u32,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageRequest {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(channel) = Path::<u64>::from_request_parts(parts, state).await.map_err(|e| e.into_response())?;
+        let Query(query) = Query::<PageQuery>::from_request_parts(parts, state).await.map_err(|e| e.into_response())?;
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err((StatusCode::BAD_REQUEST, "limit must be 1 to 100").into_response());
+        }
+        // Ids above SQLite's integers name no row: no channel, or a point after every message.
+        let id = |id: u64| i64::try_from(id).unwrap_or(i64::MAX);
+        Ok(Self { channel: id(channel), before: query.before.map(id), limit })
+    }
+}
+
+/// The page a source read, or a 500 saying why it could not.
+fn answer<E: std::fmt::Display>(page: Result<String, E>) -> Response {
     match page {
-        Ok(page) => json::<String>(page),
+        Ok(page) => json(page),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }

@@ -1,4 +1,5 @@
-//! SQLite-specific behaviour: the durability pragmas and data surviving a reopen.
+//! SQLite-specific behaviour: the durability pragmas, the build's planner setting, and data
+//! surviving a reopen.
 
 use accord_core::Snowflake;
 use accord_store::contract::fixtures::{create_guild, event, id, message};
@@ -13,6 +14,24 @@ async fn the_store_runs_in_wal_mode_with_full_synchronous() {
     let settings = store.check_durability().await.expect("durable");
 
     assert_eq!(settings, "journal_mode=wal synchronous=2");
+}
+
+/// Without the planner stability guarantee, SQLite compiles a statement again each time a new
+/// value is bound to a parameter its plan read (every `LIMIT $n`): `.cargo/config.toml` builds
+/// the bundled SQLite with it on.
+#[tokio::test]
+async fn sqlite_is_built_with_the_query_planner_stability_guarantee() {
+    use sqlx::{ConnectOptions, Connection};
+    let mut connection =
+        sqlx::sqlite::SqliteConnectOptions::new().in_memory(true).connect().await.expect("an in-memory database");
+
+    let used: i64 = sqlx::query_scalar("SELECT sqlite_compileoption_used('ENABLE_QPSG')")
+        .fetch_one(&mut connection)
+        .await
+        .expect("compile options read");
+
+    assert_eq!(used, 1);
+    connection.close().await.expect("closed");
 }
 
 #[tokio::test]

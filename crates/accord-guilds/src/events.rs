@@ -62,6 +62,16 @@ pub fn member(ctx: &ServiceContext, name: &str, member: &MemberRecord, user: &Us
     ctx.event(name, Some(member.guild_id), None, vec![member.user_id], &payload)
 }
 
+/// PRESENCE_UPDATE in `guild_id` of a user joining it while they show as online: their
+/// presence was published before they were a member, and nothing else tells the guild until
+/// it changes. Committed with the join, so it follows GUILD_MEMBER_ADD in the log. None when
+/// they show as offline (or presence is unavailable): members start out offline.
+pub async fn joined_presence(ctx: &ServiceContext, guild_id: Snowflake, user_id: Snowflake) -> Option<EventDraft> {
+    let presence = accord_service::presence::read(ctx, &[user_id]).await.remove(&user_id)?;
+    (presence.shown_status() != "offline")
+        .then(|| ctx.event("PRESENCE_UPDATE", Some(guild_id), None, Vec::new(), &presence.payload(user_id)))
+}
+
 pub fn member_remove(ctx: &ServiceContext, guild_id: Snowflake, user: &UserRecord) -> EventDraft {
     let payload = json!({ "guild_id": guild_id, "user": render::user(user) });
     ctx.event("GUILD_MEMBER_REMOVE", Some(guild_id), None, vec![user.id], &payload)

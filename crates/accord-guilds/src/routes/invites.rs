@@ -206,8 +206,11 @@ pub async fn accept(
     let roles = ctx.store.guild_roles(guild.id).await?;
     let channels = ctx.store.guild_channels(guild.id).await?;
     let payload = events::guild_create(&ctx, &guild, &roles, &channels, &member, &user, &[]).await?;
-    let events =
-        [events::member(&ctx, "GUILD_MEMBER_ADD", &member, &user), events::guild_create_for(&ctx, user.id, &payload)];
+    let mut events = vec![
+        events::member(&ctx, "GUILD_MEMBER_ADD", &member, &user),
+        events::guild_create_for(&ctx, user.id, &payload),
+    ];
+    events.extend(events::joined_presence(&ctx, guild.id, user.id).await);
     let joined = match ctx.store.accept_invite(&code, &member, now_ms(), &events).await? {
         AcceptInvite::Joined(i) => {
             ctx.events_committed();

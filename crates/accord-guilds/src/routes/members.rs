@@ -373,11 +373,12 @@ pub async fn add_bot(
     let payload = events::guild_create(&ctx, &access.guild, &access.roles, &channels, &member, &bot, &[]).await?;
     let entry =
         AuditLog::new(&ctx, guild_id, caller.user_id, &reason).entry(action::BOT_ADD, Some(user_id), Vec::new());
-    let events = [
+    let mut events = vec![
         events::member(&ctx, "GUILD_MEMBER_ADD", &member, &bot),
         events::guild_create_for(&ctx, user_id, &payload),
         entry,
     ];
+    events.extend(events::joined_presence(&ctx, guild_id, user_id).await);
     if !ctx.store.add_member(&member, &events).await? {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }

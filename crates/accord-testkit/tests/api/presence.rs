@@ -1,6 +1,7 @@
 //! Presence beyond a single session: several sessions of one user combine (the strongest
 //! status shows), the custom status and the chosen status from settings, idleness after
-//! inactivity, bursts coalesced, and the presence service's REST routes with last-seen times.
+//! inactivity, bursts coalesced, a member joining while online, and the presence service's REST
+//! routes with last-seen times.
 
 use std::time::Duration;
 
@@ -152,4 +153,26 @@ async fn an_offline_user_shows_when_they_were_last_seen() {
     let read = bob.api.get(&format!("/presence/{}", alice.id)).await.unwrap();
     assert_eq!(read.body["status"], "offline");
     assert!(read.body["last_seen"].as_str().is_some_and(|t| t.ends_with("+00:00")), "{}", read.text);
+}
+
+#[tokio::test]
+async fn a_member_who_joins_while_online_shows_online_to_the_guild() {
+    let server = TestServer::spawn().await;
+    // Carol shares a first guild with bob, so the test knows bob's presence went out before
+    // he joins alice's: nothing about it changes when he does.
+    let carol = server.user("carol").await;
+    let first = server.guild(&carol).await;
+    let bob = server.member(&first, "bob").await;
+    let (mut carols, _) = session(&server, &carol, WITH_PRESENCES).await;
+    let (_bobs, _) = session(&server, &bob, MESSAGES).await;
+    assert_eq!(next_presence_of(&mut carols, &bob).await["status"], "online");
+    let alice = server.user("alice").await;
+    let second = server.guild(&alice).await;
+    let (mut alices, _) = session(&server, &alice, WITH_PRESENCES).await;
+
+    second.join(&bob).await;
+
+    let update = next_presence_of(&mut alices, &bob).await;
+    assert_eq!(update["status"], "online", "{update}");
+    assert_eq!(update["guild_id"], second.id.as_str(), "{update}");
 }

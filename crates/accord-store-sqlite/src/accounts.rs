@@ -5,10 +5,10 @@ use accord_store::{
     AccountStore, ApplicationRecord, Credentials, EventDraft, RefreshRecord, SessionRecord, StoreError, StoreResult,
     UserRecord,
 };
+use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 
-use crate::codec::{RowExt, bits, ids_json, opt_bits};
+use crate::codec::{Columns, RowExt, bits, ids_json, opt_bits};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
@@ -36,21 +36,13 @@ impl AccountStore for SqliteStore {
     }
 
     async fn user(&self, id: Snowflake) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query("SELECT * FROM users WHERE id = $1")
-            .bind(id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(user_from).transpose().map_err(db)
+        self.inline.optional("SELECT * FROM users WHERE id = ?1", [id.as_i64()], |row| user_from(row))
     }
 
     async fn users(&self, ids: &[Snowflake]) -> StoreResult<Vec<UserRecord>> {
-        let rows = sqlx::query("SELECT * FROM users WHERE id IN (SELECT value FROM json_each($1))")
-            .bind(ids_json(ids))
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
+        self.inline.all("SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?1))", [ids_json(ids)], |row| {
+            user_from(row)
+        })
     }
 
     async fn search_users(&self, prefix: &str, after: Option<Snowflake>, limit: u32) -> StoreResult<Vec<UserRecord>> {
@@ -104,12 +96,7 @@ impl AccountStore for SqliteStore {
     }
 
     async fn session(&self, id: Snowflake) -> StoreResult<Option<SessionRecord>> {
-        let row = sqlx::query("SELECT * FROM sessions WHERE id = $1")
-            .bind(id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(session_from).transpose().map_err(db)
+        self.inline.optional("SELECT * FROM sessions WHERE id = ?1", [id.as_i64()], |row| session_from(row))
     }
 
     async fn revoke_session(&self, id: Snowflake) -> StoreResult<()> {
@@ -254,7 +241,7 @@ async fn insert_refresh(conn: &mut SqliteConnection, refresh: &RefreshRecord) ->
     .map(drop)
 }
 
-fn user_from(row: &SqliteRow) -> sqlx::Result<UserRecord> {
+fn user_from(row: &impl Columns) -> sqlx::Result<UserRecord> {
     Ok(UserRecord {
         id: row.id("id")?,
         username: row.try_get("username")?,
@@ -269,7 +256,7 @@ fn user_from(row: &SqliteRow) -> sqlx::Result<UserRecord> {
     })
 }
 
-fn session_from(row: &SqliteRow) -> sqlx::Result<SessionRecord> {
+fn session_from(row: &impl Columns) -> sqlx::Result<SessionRecord> {
     Ok(SessionRecord {
         id: row.id("id")?,
         user_id: row.id("user_id")?,

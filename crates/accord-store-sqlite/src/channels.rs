@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use accord_core::Snowflake;
 use accord_store::codec::{forum_from_json, forum_to_json};
 use accord_store::{ChannelRecord, ChannelStore, EventDraft, OverwriteRecord, StoreResult, ThreadRecord};
+use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 
-use crate::codec::{RowExt, bits, ids_json, opt_id};
+use crate::codec::{Columns, RowExt, bits, ids_json, opt_id};
 use crate::error::{corrupt, db};
 use crate::{SqliteStore, events};
 
@@ -23,14 +23,10 @@ impl ChannelStore for SqliteStore {
     }
 
     async fn channel(&self, id: Snowflake) -> StoreResult<Option<ChannelRecord>> {
-        // One statement (the overwrites as a JSON list): a send reads its channel every time,
-        // and each statement is a round trip to the connection's thread.
-        let row = sqlx::query(concat!("SELECT c.*, ", overwrites_json!(), " FROM channels c WHERE c.id = $1"))
-            .bind(id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(channel_with_overwrites).transpose().map_err(db)
+        // One statement (the overwrites as a JSON list), inline: a send reads its channel
+        // every time.
+        let statement = concat!("SELECT c.*, ", overwrites_json!(), " FROM channels c WHERE c.id = ?1");
+        self.inline.optional(statement, [id.as_i64()], |row| channel_with_overwrites(row))
     }
 
     async fn guild_channels(&self, guild_id: Snowflake) -> StoreResult<Vec<ChannelRecord>> {
@@ -173,7 +169,7 @@ async fn write_overwrites(conn: &mut SqliteConnection, channel: &ChannelRecord) 
     Ok(())
 }
 
-pub(crate) fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) -> sqlx::Result<ChannelRecord> {
+pub(crate) fn channel_from(row: &impl Columns, overwrites: Vec<OverwriteRecord>) -> sqlx::Result<ChannelRecord> {
     let thread = match row.opt_id("owner_id")? {
         None => None,
         Some(owner_id) => Some(ThreadRecord {
@@ -190,7 +186,7 @@ pub(crate) fn channel_from(row: &SqliteRow, overwrites: Vec<OverwriteRecord>) ->
             applied_tags: row.ids("applied_tags")?,
         }),
     };
-    let forum = match row.try_get::<Option<String>, _>("forum")? {
+    let forum = match row.try_get::<Option<String>>("forum")? {
         Some(text) => Some(forum_from_json(&text).map_err(|e| corrupt("forum settings", e))?),
         None => None,
     };
@@ -224,8 +220,8 @@ macro_rules! overwrites_json {
 pub(crate) use overwrites_json;
 
 /// A channel from a row of `c.*` and [`overwrites_json!`].
-pub(crate) fn channel_with_overwrites(row: &SqliteRow) -> sqlx::Result<ChannelRecord> {
-    let overwrites = overwrites_from_json(&row.try_get::<String, _>("overwrites_json")?)?;
+pub(crate) fn channel_with_overwrites(row: &impl Columns) -> sqlx::Result<ChannelRecord> {
+    let overwrites = overwrites_from_json(&row.try_get::<String>("overwrites_json")?)?;
     channel_from(row, overwrites)
 }
 

@@ -2,8 +2,9 @@
 //! (bit-for-bit), id lists as JSON arrays of integers, and typed column reads.
 
 use accord_core::Snowflake;
+use rusqlite::types::FromSql;
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{Sqlite, SqliteRow};
 
 use crate::error::corrupt;
 
@@ -34,6 +35,31 @@ pub(crate) fn ids_from_json(text: &str) -> sqlx::Result<Vec<Snowflake>> {
     Ok(raw.into_iter().map(Snowflake::from_i64).collect())
 }
 
+/// A value a column may be read as, by either driver: sqlx inside transactions, rusqlite in
+/// inline reads (`inline`).
+pub(crate) trait Value: for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite> + FromSql {}
+
+impl<T> Value for T where T: for<'r> sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite> + FromSql {}
+
+/// One row of a result, whichever driver read it, so one function turns a table's row into
+/// its record for both.
+pub(crate) trait Columns {
+    /// The named column's value.
+    fn try_get<T: Value>(&self, column: &str) -> sqlx::Result<T>;
+}
+
+impl Columns for SqliteRow {
+    fn try_get<T: Value>(&self, column: &str) -> sqlx::Result<T> {
+        Row::try_get(self, column)
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn try_get<T: Value>(&self, column: &str) -> sqlx::Result<T> {
+        rusqlite::Row::get(self, column).map_err(|e| corrupt(column, e))
+    }
+}
+
 /// Typed reads of the columns of one row.
 pub(crate) trait RowExt {
     fn id(&self, column: &str) -> sqlx::Result<Snowflake>;
@@ -43,24 +69,24 @@ pub(crate) trait RowExt {
     fn ids(&self, column: &str) -> sqlx::Result<Vec<Snowflake>>;
 }
 
-impl RowExt for SqliteRow {
+impl<R: Columns> RowExt for R {
     fn id(&self, column: &str) -> sqlx::Result<Snowflake> {
-        self.try_get::<i64, _>(column).map(Snowflake::from_i64)
+        self.try_get::<i64>(column).map(Snowflake::from_i64)
     }
 
     fn opt_id(&self, column: &str) -> sqlx::Result<Option<Snowflake>> {
-        self.try_get::<Option<i64>, _>(column).map(|v| v.map(Snowflake::from_i64))
+        self.try_get::<Option<i64>>(column).map(|v| v.map(Snowflake::from_i64))
     }
 
     fn bits(&self, column: &str) -> sqlx::Result<u64> {
-        self.try_get::<i64, _>(column).map(|v| v as u64)
+        self.try_get::<i64>(column).map(|v| v as u64)
     }
 
     fn opt_bits(&self, column: &str) -> sqlx::Result<Option<u64>> {
-        self.try_get::<Option<i64>, _>(column).map(|v| v.map(|v| v as u64))
+        self.try_get::<Option<i64>>(column).map(|v| v.map(|v| v as u64))
     }
 
     fn ids(&self, column: &str) -> sqlx::Result<Vec<Snowflake>> {
-        ids_from_json(&self.try_get::<String, _>(column)?)
+        ids_from_json(&self.try_get::<String>(column)?)
     }
 }

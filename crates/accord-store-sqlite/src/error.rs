@@ -1,4 +1,4 @@
-//! Maps sqlx errors to [`StoreError`]: unique violations name their field, an unreachable or
+//! Maps sqlx (and rusqlite) errors to [`StoreError`]: unique violations name their field, an unreachable or
 //! locked database is `Unavailable`, everything else is `Internal`.
 
 use accord_store::StoreError;
@@ -30,6 +30,17 @@ pub(crate) fn db(error: sqlx::Error) -> StoreError {
             StoreError::Unavailable(error.to_string())
         }
         other => StoreError::Internal(other.to_string()),
+    }
+}
+
+/// Converts an error of an inline read (`inline`): only reads run there, so there is no
+/// unique violation to name.
+pub(crate) fn inline(error: rusqlite::Error) -> StoreError {
+    let primary = error.sqlite_error().map(|e| i64::from(e.extended_code) & 0xff);
+    if primary.is_some_and(|c| UNAVAILABLE_CODES.contains(&c)) {
+        StoreError::Unavailable(error.to_string())
+    } else {
+        StoreError::Internal(error.to_string())
     }
 }
 

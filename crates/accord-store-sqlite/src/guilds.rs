@@ -4,10 +4,8 @@
 use accord_core::Snowflake;
 use accord_store::guilds::NewGuild;
 use accord_store::{ChannelStanding, EventDraft, GuildRecord, GuildStanding, GuildStore, StoreResult};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use crate::codec::{RowExt, opt_id};
+use crate::codec::{Columns, RowExt, opt_id};
 use crate::error::db;
 use crate::{SqliteStore, channels, events, members, roles, standing};
 
@@ -48,16 +46,11 @@ impl GuildStore for SqliteStore {
     }
 
     async fn guild(&self, id: Snowflake) -> StoreResult<Option<GuildRecord>> {
-        let row = sqlx::query("SELECT * FROM guilds WHERE id = $1")
-            .bind(id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(guild_from).transpose().map_err(db)
+        self.inline.optional("SELECT * FROM guilds WHERE id = ?1", [id.as_i64()], |row| guild_from(row))
     }
 
     async fn guild_standing(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>> {
-        standing::read(&mut *self.reader().await?, guild_id, user_id).await.map_err(db)
+        standing::read(&self.inline, guild_id, user_id)
     }
 
     async fn channel_standing(
@@ -65,7 +58,7 @@ impl GuildStore for SqliteStore {
         channel_id: Snowflake,
         user_id: Snowflake,
     ) -> StoreResult<Option<ChannelStanding>> {
-        standing::read_in_channel(&mut *self.reader().await?, channel_id, user_id).await.map_err(db)
+        standing::read_in_channel(&self.inline, channel_id, user_id)
     }
 
     async fn update_guild(&self, guild: &GuildRecord, events: &[EventDraft]) -> StoreResult<()> {
@@ -140,7 +133,7 @@ impl GuildStore for SqliteStore {
     }
 }
 
-pub(crate) fn guild_from(row: &SqliteRow) -> sqlx::Result<GuildRecord> {
+pub(crate) fn guild_from(row: &impl Columns) -> sqlx::Result<GuildRecord> {
     Ok(GuildRecord {
         id: row.id("id")?,
         name: row.try_get("name")?,

@@ -15,6 +15,7 @@
 //!   `outbox`, `health`, `standing` (a guild, its roles and one membership in one statement);
 //!   `group_commit` writes new messages in batches, one fsync each, with
 //!   `message_batch`'s statements.
+//! - `readers` and `inline`: connections for reads outside transactions.
 //! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows, and the audit log
 //!   entries some of them carry, written inside a transaction), `codec` (ids, bit sets and JSON
 //!   lists to and from SQL values).
@@ -29,6 +30,7 @@ mod events;
 mod group_commit;
 mod guilds;
 mod health;
+mod inline;
 mod invites;
 mod members;
 mod message_batch;
@@ -94,6 +96,8 @@ pub struct SqliteStore {
     message_writer: group_commit::MessageWriter,
     /// Connections for reads that need no transaction.
     readers: Arc<readers::Readers>,
+    /// Connections for the hottest such reads, run on the caller's thread.
+    inline: Arc<inline::InlineReads>,
 }
 
 impl SqliteStore {
@@ -120,8 +124,9 @@ impl SqliteStore {
         let readers = readers::Readers::open(&options, READERS)
             .await
             .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
+        let inline = inline::InlineReads::new(path, BUSY_TIMEOUT);
         let message_writer = group_commit::MessageWriter::start(pool.clone());
-        Ok(SqliteStore { pool, message_writer, readers: Arc::new(readers) })
+        Ok(SqliteStore { pool, message_writer, readers: Arc::new(readers), inline: Arc::new(inline) })
     }
 
     /// Opens `accord.db` inside `dir`.
@@ -132,6 +137,7 @@ impl SqliteStore {
     /// Closes every connection, waiting for in-flight calls; the last one checkpoints the WAL.
     /// Later calls fail with `Unavailable`.
     pub async fn close(&self) {
+        self.inline.close();
         self.readers.close().await;
         self.pool.close().await;
     }

@@ -6,12 +6,13 @@
 
 use accord_core::Snowflake;
 use accord_store::codec::attachments_from_json;
-use accord_store::{MessageRecord, MessageReference};
+use accord_store::{MessageRecord, MessageReference, StoreResult};
 use serde::Deserialize;
 use sqlx::SqliteConnection;
 
 use crate::codec::ids_from_json;
-use crate::error::corrupt;
+use crate::error::{corrupt, db};
+use crate::inline::InlineReads;
 
 /// Wraps a `SELECT * FROM messages ...` so the rows it returns come back as one JSON array of
 /// arrays, in the column order [`Columns`] reads.
@@ -28,16 +29,16 @@ macro_rules! json_page {
 }
 
 /// The newest messages first.
-pub(crate) const LATEST: &str = json_page!("SELECT * FROM messages WHERE channel_id = $1 ORDER BY id DESC LIMIT $2");
+pub(crate) const LATEST: &str = json_page!("SELECT * FROM messages WHERE channel_id = ?1 ORDER BY id DESC LIMIT ?2");
 /// Messages older than an id, newest first.
 pub(crate) const BEFORE: &str =
-    json_page!("SELECT * FROM messages WHERE channel_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3");
+    json_page!("SELECT * FROM messages WHERE channel_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3");
 /// Messages at or older than an id, newest first.
 pub(crate) const AT_OR_BEFORE: &str =
-    json_page!("SELECT * FROM messages WHERE channel_id = $1 AND id <= $2 ORDER BY id DESC LIMIT $3");
+    json_page!("SELECT * FROM messages WHERE channel_id = ?1 AND id <= ?2 ORDER BY id DESC LIMIT ?3");
 /// Messages newer than an id, oldest first (the page's limit counts from the id).
 pub(crate) const AFTER: &str =
-    json_page!("SELECT * FROM messages WHERE channel_id = $1 AND id > $2 ORDER BY id ASC LIMIT $3");
+    json_page!("SELECT * FROM messages WHERE channel_id = ?1 AND id > ?2 ORDER BY id ASC LIMIT ?3");
 
 /// One message as `json_array` lists its columns (booleans are SQLite integers; the id lists,
 /// attachments and embeds are JSON text of their own).
@@ -80,6 +81,23 @@ pub(crate) async fn read(
     }
     let text = query.bind(limit).fetch_one(connection).await?;
     parse(&text)
+}
+
+/// [`read`] on this thread's inline connection.
+pub(crate) fn read_inline(
+    reads: &InlineReads,
+    statement: &'static str,
+    channel_id: Snowflake,
+    anchor: Option<Snowflake>,
+    limit: u32,
+) -> StoreResult<Vec<MessageRecord>> {
+    let page = |row: &rusqlite::Row<'_>| row.get::<_, String>(0).map_err(|e| corrupt("message page", e));
+    let text = match anchor {
+        Some(anchor) => reads.optional(statement, (channel_id.as_i64(), anchor.as_i64(), limit), page),
+        None => reads.optional(statement, (channel_id.as_i64(), limit), page),
+    }?;
+    // The aggregate always makes one row; "[]" when the page is empty.
+    parse(text.as_deref().unwrap_or("[]")).map_err(db)
 }
 
 /// The messages of a page's JSON, newest first: the aggregate's order is not specified.

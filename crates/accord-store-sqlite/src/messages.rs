@@ -9,10 +9,8 @@ use accord_store::{
     CreatedMessage, EventDraft, MessageRecord, MessageReference, MessageStore, MessageVersion, Page, PinOutcome,
     StoreResult,
 };
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use crate::codec::{RowExt, bits, ids_json, opt_bits};
+use crate::codec::{Columns, RowExt, bits, ids_json, opt_bits};
 use crate::error::{corrupt, db};
 use crate::{SqliteStore, events, message_index, message_page};
 
@@ -23,17 +21,12 @@ impl MessageStore for SqliteStore {
     }
 
     async fn message(&self, channel_id: Snowflake, id: Snowflake) -> StoreResult<Option<MessageRecord>> {
-        let row = sqlx::query("SELECT * FROM messages WHERE channel_id = $1 AND id = $2")
-            .bind(channel_id.as_i64())
-            .bind(id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(message_from).transpose().map_err(db)
+        let statement = "SELECT * FROM messages WHERE channel_id = ?1 AND id = ?2";
+        self.inline.optional(statement, (channel_id.as_i64(), id.as_i64()), |row| message_from(row))
     }
 
     async fn messages(&self, channel_id: Snowflake, page: Page) -> StoreResult<Vec<MessageRecord>> {
-        // One statement on a read connection; only an Around page needs a transaction.
+        // One statement, inline; only an Around page needs a transaction.
         let (statement, anchor, limit) = match page {
             Page::Latest { limit } => (message_page::LATEST, None, limit),
             Page::Before { id, limit } => (message_page::BEFORE, Some(id), limit),
@@ -51,7 +44,7 @@ impl MessageStore for SqliteStore {
                 return page.map_err(db);
             }
         };
-        message_page::read(&mut *self.reader().await?, statement, channel_id, anchor, limit).await.map_err(db)
+        message_page::read_inline(&self.inline, statement, channel_id, anchor, limit)
     }
 
     async fn update_message(&self, message: &MessageRecord, events: &[EventDraft]) -> StoreResult<()> {
@@ -304,7 +297,7 @@ async fn keep_version(
     Ok(())
 }
 
-pub(crate) fn message_from(row: &SqliteRow) -> sqlx::Result<MessageRecord> {
+pub(crate) fn message_from(row: &impl Columns) -> sqlx::Result<MessageRecord> {
     let reference = match (row.opt_id("ref_message_id")?, row.opt_id("ref_channel_id")?) {
         (Some(message_id), Some(channel_id)) => {
             Some(MessageReference { message_id, channel_id, guild_id: row.opt_id("ref_guild_id")? })
@@ -328,7 +321,7 @@ pub(crate) fn message_from(row: &SqliteRow) -> sqlx::Result<MessageRecord> {
         mention_user_ids: row.ids("mention_user_ids")?,
         mention_role_ids: row.ids("mention_role_ids")?,
         reference,
-        attachments: attachments_from_json(&row.try_get::<String, _>("attachments")?)
+        attachments: attachments_from_json(&row.try_get::<String>("attachments")?)
             .map_err(|e| corrupt("attachments", e))?,
         embeds: row.try_get("embeds")?,
     })

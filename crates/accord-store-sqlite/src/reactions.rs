@@ -3,9 +3,8 @@
 
 use accord_core::Snowflake;
 use accord_store::{EventDraft, ReactionAdded, ReactionCount, ReactionEmoji, ReactionStore, StoreResult};
-use sqlx::Row;
 
-use crate::codec::{RowExt, ids_json, opt_id};
+use crate::codec::{Columns, RowExt, ids_json, opt_id};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
@@ -154,32 +153,22 @@ impl ReactionStore for SqliteStore {
         if message_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = sqlx::query(
-            "SELECT message_id, emoji_id, emoji_name, MAX(animated) AS animated, COUNT(*) AS count, \
-             MAX(user_id = $3) AS me, MIN(id) AS first FROM reactions \
-             WHERE channel_id = $1 AND message_id IN (SELECT value FROM json_each($2)) \
-             GROUP BY message_id, emoji ORDER BY message_id, first",
-        )
-        .bind(channel_id.as_i64())
-        .bind(ids_json(message_ids))
-        .bind(viewer.as_i64())
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        rows.iter()
-            .map(|row| {
-                Ok(ReactionCount {
-                    message_id: row.id("message_id")?,
-                    emoji: ReactionEmoji {
-                        id: row.opt_id("emoji_id")?,
-                        name: row.try_get("emoji_name")?,
-                        animated: row.try_get("animated")?,
-                    },
-                    count: row.try_get("count")?,
-                    me: row.try_get("me")?,
-                })
+        let statement = "SELECT message_id, emoji_id, emoji_name, MAX(animated) AS animated, COUNT(*) AS count, \
+             MAX(user_id = ?3) AS me, MIN(id) AS first FROM reactions \
+             WHERE channel_id = ?1 AND message_id IN (SELECT value FROM json_each(?2)) \
+             GROUP BY message_id, emoji ORDER BY message_id, first";
+        let params = (channel_id.as_i64(), ids_json(message_ids), viewer.as_i64());
+        self.inline.all(statement, params, |row| {
+            Ok(ReactionCount {
+                message_id: row.id("message_id")?,
+                emoji: ReactionEmoji {
+                    id: row.opt_id("emoji_id")?,
+                    name: row.try_get("emoji_name")?,
+                    animated: row.try_get("animated")?,
+                },
+                count: row.try_get("count")?,
+                me: row.try_get("me")?,
             })
-            .collect::<sqlx::Result<_>>()
-            .map_err(db)
+        })
     }
 }

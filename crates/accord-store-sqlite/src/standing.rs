@@ -1,17 +1,16 @@
 //! A guild as one user stands in it — the guild, its roles, the user's membership — in one
-//! statement: every request in a guild checks permissions, and each statement is a round trip
-//! to the thread sqlx runs the connection on, which profiles of sends and history reads showed
-//! costing more than SQLite's own work. The roles and the membership come back as JSON. A
-//! request in a channel reads the channel in the same statement, the guild as JSON too.
+//! statement, run inline (`inline`): every request in a guild checks permissions. The roles
+//! and the membership come back as JSON. A request in a channel reads the channel in the same
+//! statement, the guild as JSON too.
 
 use accord_core::Snowflake;
-use accord_store::{ChannelStanding, GuildRecord, GuildStanding, MemberRecord, RoleRecord};
-use sqlx::{Row, SqliteConnection};
+use accord_store::{ChannelStanding, GuildRecord, GuildStanding, MemberRecord, RoleRecord, StoreResult};
 
 use crate::channels::{channel_with_overwrites, overwrites_json};
-use crate::codec::ids_from_json;
+use crate::codec::{Columns, ids_from_json};
 use crate::error::corrupt;
 use crate::guilds::guild_from;
+use crate::inline::InlineReads;
 
 /// The roles of the guild whose id is `$guild` (an SQL expression), as column `roles_json`,
 /// and `$user`'s membership in it as `member_json`.
@@ -26,7 +25,7 @@ macro_rules! roles_and_member_json {
     };
 }
 
-const STANDING: &str = concat!("SELECT g.*, ", roles_and_member_json!("g.id", "$2"), " FROM guilds g WHERE g.id = $1");
+const STANDING: &str = concat!("SELECT g.*, ", roles_and_member_json!("g.id", "?2"), " FROM guilds g WHERE g.id = ?1");
 
 /// The channel, its overwrites, and its guild's standing (NULL outside guilds).
 const CHANNEL_STANDING: &str = concat!(
@@ -35,8 +34,8 @@ const CHANNEL_STANDING: &str = concat!(
     ", (SELECT json_array(g.id, g.name, g.icon, g.description, g.owner_id, g.verification_level, \
         g.default_message_notifications, g.explicit_content_filter, g.afk_channel_id, g.afk_timeout, \
         g.system_channel_id, g.preferred_locale) FROM guilds g WHERE g.id = c.guild_id) AS guild_json, ",
-    roles_and_member_json!("c.guild_id", "$2"),
-    " FROM channels c WHERE c.id = $1"
+    roles_and_member_json!("c.guild_id", "?2"),
+    " FROM channels c WHERE c.id = ?1"
 );
 
 /// A guild as `json_array` lists its columns in [`CHANNEL_STANDING`].
@@ -49,38 +48,30 @@ type RoleColumns = (i64, String, u32, i64, i32, i64, i64, i64);
 /// One membership likewise; its role list is the column's own JSON text.
 type MemberColumns = (Option<String>, String, i64, i64, i64, i64, Option<i64>);
 
-pub(crate) async fn read(
-    connection: &mut SqliteConnection,
-    guild_id: Snowflake,
-    user_id: Snowflake,
-) -> sqlx::Result<Option<GuildStanding>> {
-    let row = sqlx::query(STANDING).bind(guild_id.as_i64()).bind(user_id.as_i64()).fetch_optional(connection).await?;
-    let Some(row) = row else { return Ok(None) };
-    let guild = guild_from(&row)?;
-    standing(guild, user_id, &row.try_get::<String, _>("roles_json")?, row.try_get("member_json")?).map(Some)
+pub(crate) fn read(reads: &InlineReads, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<GuildStanding>> {
+    reads.optional(STANDING, (guild_id.as_i64(), user_id.as_i64()), |row| {
+        let guild = guild_from(row)?;
+        standing(guild, user_id, &row.try_get::<String>("roles_json")?, row.try_get("member_json")?)
+    })
 }
 
 /// A channel with its guild's standing for `user_id`, in one statement.
-pub(crate) async fn read_in_channel(
-    connection: &mut SqliteConnection,
+pub(crate) fn read_in_channel(
+    reads: &InlineReads,
     channel_id: Snowflake,
     user_id: Snowflake,
-) -> sqlx::Result<Option<ChannelStanding>> {
-    let row = sqlx::query(CHANNEL_STANDING)
-        .bind(channel_id.as_i64())
-        .bind(user_id.as_i64())
-        .fetch_optional(connection)
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let channel = channel_with_overwrites(&row)?;
-    let guild = match row.try_get::<Option<String>, _>("guild_json")? {
-        None => None,
-        Some(text) => {
-            let guild = guild_from_json(&text)?;
-            Some(standing(guild, user_id, &row.try_get::<String, _>("roles_json")?, row.try_get("member_json")?)?)
-        }
-    };
-    Ok(Some(ChannelStanding { channel, guild }))
+) -> StoreResult<Option<ChannelStanding>> {
+    reads.optional(CHANNEL_STANDING, (channel_id.as_i64(), user_id.as_i64()), |row| {
+        let channel = channel_with_overwrites(row)?;
+        let guild = match row.try_get::<Option<String>>("guild_json")? {
+            None => None,
+            Some(text) => {
+                let guild = guild_from_json(&text)?;
+                Some(standing(guild, user_id, &row.try_get::<String>("roles_json")?, row.try_get("member_json")?)?)
+            }
+        };
+        Ok(ChannelStanding { channel, guild })
+    })
 }
 
 fn guild_from_json(text: &str) -> sqlx::Result<GuildRecord> {

@@ -1,9 +1,9 @@
-//! SQLite-specific behaviour: the durability pragmas, the build's planner setting, and data
-//! surviving a reopen.
+//! SQLite-specific behaviour: the durability pragmas, the build's planner setting, data
+//! surviving a reopen, and the reads run on the caller's thread.
 
 use accord_core::Snowflake;
 use accord_store::contract::fixtures::{create_guild, event, id, message};
-use accord_store::{HealthStore, MessageStore, OutboxStore, Page};
+use accord_store::{HealthStore, MessageStore, OutboxStore, Page, StoreError};
 use accord_store_sqlite::SqliteStore;
 
 #[tokio::test]
@@ -102,4 +102,33 @@ async fn concurrent_messages_commit_together_and_one_bad_message_fails_alone() {
         (5000..5300).filter(|&i| i != 5150).collect::<Vec<_>>(),
         "each accepted message's event, once"
     );
+}
+
+/// A read on the caller's thread keeps its connection for the next one; it must not keep the
+/// snapshot it read from.
+#[tokio::test]
+async fn a_kept_read_connection_sees_every_later_commit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("accord.db")).await.expect("open");
+    create_guild(&store, 100, 1).await;
+
+    for n in 0..3 {
+        store.create_message(&message(1001 + n, 101, 1), &[]).await.expect("message");
+        let history = store.messages(id(101), Page::Latest { limit: 10 }).await.expect("history");
+        assert_eq!(history.len() as u64, n + 1, "the page after message {n}");
+        assert!(store.message(id(101), id(1001 + n)).await.expect("message read").is_some());
+    }
+}
+
+#[tokio::test]
+async fn reads_after_closing_fail_as_unavailable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = SqliteStore::open(&dir.path().join("accord.db")).await.expect("open");
+    create_guild(&store, 100, 1).await;
+    store.messages(id(101), Page::Latest { limit: 10 }).await.expect("a read while open");
+
+    store.close().await;
+
+    let read = store.messages(id(101), Page::Latest { limit: 10 }).await;
+    assert!(matches!(read, Err(StoreError::Unavailable(_))), "{read:?}");
 }

@@ -14,7 +14,9 @@ use tokio::task::AbortHandle;
 use crate::NatsBusConfig;
 use crate::subjects::Subjects;
 
-/// Attempts at creating a resource that other processes may be creating at the same time.
+/// Attempts at creating a resource that other processes may be creating at the same time, or
+/// that a busy JetStream took longer than a request's timeout to create (file storage syncs to
+/// disk, and on a loaded machine that has taken more than the timeout).
 const CREATE_ATTEMPTS: usize = 3;
 
 /// Connects, failing within `config.request_timeout` when NATS cannot be reached (no retry in
@@ -80,8 +82,8 @@ pub(crate) async fn ensure_stream(js: &jetstream::Context, config: stream::Confi
         attempt += 1;
         match js.create_or_update_stream(config.clone()).await {
             Ok(_) => return Ok(()),
-            Err(error) if attempt < CREATE_ATTEMPTS && created_elsewhere(&error) => {
-                tracing::debug!(stream = %config.name, %error, "stream created concurrently; updating it");
+            Err(error) if attempt < CREATE_ATTEMPTS && worth_retrying(&error) => {
+                tracing::debug!(stream = %config.name, %error, "stream setup failed; trying again");
             }
             Err(error) => {
                 return Err(BusError::Unavailable(format!("cannot set up the stream {}: {error}", config.name)));
@@ -90,9 +92,15 @@ pub(crate) async fn ensure_stream(js: &jetstream::Context, config: stream::Confi
     }
 }
 
-fn created_elsewhere(error: &jetstream::context::CreateStreamError) -> bool {
-    matches!(error.kind(), jetstream::context::CreateStreamErrorKind::JetStream(e)
-        if e.error_code() == jetstream::ErrorCode::STREAM_NAME_EXIST)
+/// Created by another process meanwhile (the next attempt updates it), or timed out (the next
+/// attempt creates it, or updates it if the timed-out request did create it).
+fn worth_retrying(error: &jetstream::context::CreateStreamError) -> bool {
+    match error.kind() {
+        jetstream::context::CreateStreamErrorKind::JetStream(e) => {
+            e.error_code() == jetstream::ErrorCode::STREAM_NAME_EXIST
+        }
+        kind => kind == jetstream::context::CreateStreamErrorKind::TimedOut,
+    }
 }
 
 /// Creates the session bucket or updates it: one value per session, kept `session_ttl` after
@@ -113,10 +121,15 @@ pub(crate) async fn ensure_bucket(js: &jetstream::Context, config: &NatsBusConfi
         match js.create_or_update_key_value(bucket.clone()).await {
             Ok(store) => return Ok(store),
             // The bucket's stream may be being created by another process; its error is not
-            // kept apart from others here, so any JetStream error is tried again.
+            // kept apart from others here, so any JetStream error is tried again, as is a
+            // timeout.
             Err(error)
                 if attempt < CREATE_ATTEMPTS
-                    && matches!(error.kind(), jetstream::context::CreateKeyValueErrorKind::JetStream) =>
+                    && matches!(
+                        error.kind(),
+                        jetstream::context::CreateKeyValueErrorKind::JetStream
+                            | jetstream::context::CreateKeyValueErrorKind::TimedOut
+                    ) =>
             {
                 tracing::debug!(bucket = %bucket.bucket, %error, "bucket setup failed; trying again");
             }
@@ -181,5 +194,19 @@ impl Drop for DeleteConsumer {
                 tracing::debug!(consumer = %name, %error, "could not delete a consumer");
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use async_nats::jetstream::context::{CreateStreamError, CreateStreamErrorKind};
+
+    use super::worth_retrying;
+
+    #[test]
+    fn a_timed_out_stream_setup_is_tried_again_and_a_bad_name_is_not() {
+        assert!(worth_retrying(&CreateStreamError::new(CreateStreamErrorKind::TimedOut)));
+        assert!(!worth_retrying(&CreateStreamError::new(CreateStreamErrorKind::InvalidStreamName)));
+        assert!(!worth_retrying(&CreateStreamError::new(CreateStreamErrorKind::JetStreamUnavailable)));
     }
 }

@@ -6,7 +6,6 @@ use accord_store::{
     UserRecord,
 };
 use sqlx::SqliteConnection;
-use sqlx::sqlite::SqliteRow;
 
 use crate::codec::{Columns, RowExt, bits, ids_json, opt_bits};
 use crate::error::db;
@@ -21,18 +20,12 @@ impl AccountStore for SqliteStore {
     }
 
     async fn credentials_by_login(&self, login: &str) -> StoreResult<Option<Credentials>> {
-        let row = sqlx::query(
-            "SELECT * FROM users \
-             WHERE (username = $1 COLLATE NOCASE OR email = $1 COLLATE NOCASE) AND password_hash IS NOT NULL \
-             ORDER BY username = $1 COLLATE NOCASE DESC LIMIT 1",
-        )
-        .bind(login)
-        .fetch_optional(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        let Some(row) = row else { return Ok(None) };
-        let password_hash = row.try_get("password_hash").map_err(db)?;
-        Ok(Some(Credentials { user: user_from(&row).map_err(db)?, password_hash }))
+        let statement = "SELECT * FROM users \
+             WHERE (username = ?1 COLLATE NOCASE OR email = ?1 COLLATE NOCASE) AND password_hash IS NOT NULL \
+             ORDER BY username = ?1 COLLATE NOCASE DESC LIMIT 1";
+        self.inline.optional(statement, [login], |row| {
+            Ok(Credentials { user: user_from(row)?, password_hash: row.try_get("password_hash")? })
+        })
     }
 
     async fn user(&self, id: Snowflake) -> StoreResult<Option<UserRecord>> {
@@ -48,17 +41,10 @@ impl AccountStore for SqliteStore {
     async fn search_users(&self, prefix: &str, after: Option<Snowflake>, limit: u32) -> StoreResult<Vec<UserRecord>> {
         // `%`, `_` and the escape character itself match only themselves.
         let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        let rows = sqlx::query(
-            "SELECT * FROM users WHERE (username LIKE $1 ESCAPE '\\' OR global_name LIKE $1 ESCAPE '\\') \
-             AND id > $2 ORDER BY id LIMIT $3",
-        )
-        .bind(pattern)
-        .bind(after.map_or(0, Snowflake::as_i64))
-        .bind(i64::from(limit))
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        rows.iter().map(user_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT * FROM users WHERE (username LIKE ?1 ESCAPE '\\' OR global_name LIKE ?1 ESCAPE '\\') \
+             AND id > ?2 ORDER BY id LIMIT ?3";
+        let params = (pattern, after.map_or(0, Snowflake::as_i64), limit);
+        self.inline.all(statement, params, |row| user_from(row))
     }
 
     async fn update_user(&self, user: &UserRecord, events: &[EventDraft]) -> StoreResult<bool> {
@@ -110,12 +96,8 @@ impl AccountStore for SqliteStore {
     }
 
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshRecord>> {
-        let row = sqlx::query("SELECT * FROM refresh_tokens WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(refresh_from).transpose().map_err(db)
+        self.inline
+            .optional("SELECT * FROM refresh_tokens WHERE token_hash = ?1", [token_hash], |row| refresh_from(row))
     }
 
     async fn rotate_refresh_token(&self, old_hash: &str, successor: &RefreshRecord, now_ms: u64) -> StoreResult<bool> {
@@ -171,21 +153,12 @@ impl AccountStore for SqliteStore {
     }
 
     async fn application(&self, id: Snowflake) -> StoreResult<Option<ApplicationRecord>> {
-        let row = sqlx::query("SELECT * FROM applications WHERE id = $1")
-            .bind(id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(application_from).transpose().map_err(db)
+        self.inline.optional("SELECT * FROM applications WHERE id = ?1", [id.as_i64()], |row| application_from(row))
     }
 
     async fn application_by_bot(&self, bot_user_id: Snowflake) -> StoreResult<Option<ApplicationRecord>> {
-        let row = sqlx::query("SELECT * FROM applications WHERE bot_user_id = $1")
-            .bind(bot_user_id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(application_from).transpose().map_err(db)
+        let statement = "SELECT * FROM applications WHERE bot_user_id = ?1";
+        self.inline.optional(statement, [bot_user_id.as_i64()], |row| application_from(row))
     }
 
     async fn bump_token_generation(&self, bot_user_id: Snowflake) -> StoreResult<u64> {
@@ -265,7 +238,7 @@ fn session_from(row: &impl Columns) -> sqlx::Result<SessionRecord> {
     })
 }
 
-fn refresh_from(row: &SqliteRow) -> sqlx::Result<RefreshRecord> {
+fn refresh_from(row: &impl Columns) -> sqlx::Result<RefreshRecord> {
     Ok(RefreshRecord {
         token_hash: row.try_get("token_hash")?,
         session_id: row.id("session_id")?,
@@ -276,7 +249,7 @@ fn refresh_from(row: &SqliteRow) -> sqlx::Result<RefreshRecord> {
     })
 }
 
-fn application_from(row: &SqliteRow) -> sqlx::Result<ApplicationRecord> {
+fn application_from(row: &impl Columns) -> sqlx::Result<ApplicationRecord> {
     Ok(ApplicationRecord {
         id: row.id("id")?,
         owner_id: row.id("owner_id")?,

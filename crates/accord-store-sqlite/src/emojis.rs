@@ -2,10 +2,8 @@
 
 use accord_core::Snowflake;
 use accord_store::{EmojiRecord, EmojiStore, EventDraft, StoreResult};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use crate::codec::{RowExt, ids_json, opt_id};
+use crate::codec::{Columns, RowExt, ids_json, opt_id};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
@@ -32,22 +30,13 @@ impl EmojiStore for SqliteStore {
     }
 
     async fn guild_emojis(&self, guild_id: Snowflake) -> StoreResult<Vec<EmojiRecord>> {
-        let rows = sqlx::query("SELECT * FROM guild_emojis WHERE guild_id = $1 ORDER BY id")
-            .bind(guild_id.as_i64())
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter().map(emoji_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT * FROM guild_emojis WHERE guild_id = ?1 ORDER BY id";
+        self.inline.all(statement, [guild_id.as_i64()], |row| emoji_from(row))
     }
 
     async fn emoji(&self, guild_id: Snowflake, id: Snowflake) -> StoreResult<Option<EmojiRecord>> {
-        let row = sqlx::query("SELECT * FROM guild_emojis WHERE guild_id = $1 AND id = $2")
-            .bind(guild_id.as_i64())
-            .bind(id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(emoji_from).transpose().map_err(db)
+        let statement = "SELECT * FROM guild_emojis WHERE guild_id = ?1 AND id = ?2";
+        self.inline.optional(statement, (guild_id.as_i64(), id.as_i64()), |row| emoji_from(row))
     }
 
     async fn update_emoji(&self, emoji: &EmojiRecord, events: &[EventDraft]) -> StoreResult<bool> {
@@ -85,7 +74,7 @@ impl EmojiStore for SqliteStore {
     }
 }
 
-fn emoji_from(row: &SqliteRow) -> sqlx::Result<EmojiRecord> {
+fn emoji_from(row: &impl Columns) -> sqlx::Result<EmojiRecord> {
     Ok(EmojiRecord {
         id: row.id("id")?,
         guild_id: row.id("guild_id")?,

@@ -110,26 +110,16 @@ impl GuildStore for SqliteStore {
         after: Option<Snowflake>,
         limit: u32,
     ) -> StoreResult<Vec<GuildRecord>> {
-        let rows = sqlx::query(
-            "SELECT g.* FROM members m JOIN guilds g ON g.id = m.guild_id \
-             WHERE m.user_id = $1 AND m.guild_id > $2 ORDER BY m.guild_id LIMIT $3",
-        )
-        .bind(user_id.as_i64())
-        .bind(after.map_or(0, Snowflake::as_i64))
-        .bind(limit)
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        rows.iter().map(guild_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT g.* FROM members m JOIN guilds g ON g.id = m.guild_id \
+             WHERE m.user_id = ?1 AND m.guild_id > ?2 ORDER BY m.guild_id LIMIT ?3";
+        let params = (user_id.as_i64(), after.map_or(0, Snowflake::as_i64), limit);
+        self.inline.all(statement, params, |row| guild_from(row))
     }
 
     async fn member_count(&self, guild_id: Snowflake) -> StoreResult<u64> {
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE guild_id = $1")
-            .bind(guild_id.as_i64())
-            .fetch_one(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        Ok(count as u64)
+        let statement = "SELECT COUNT(*) AS count FROM members WHERE guild_id = ?1";
+        let count = self.inline.optional(statement, [guild_id.as_i64()], |row| row.try_get::<i64>("count"))?;
+        Ok(count.unwrap_or(0) as u64)
     }
 }
 

@@ -3,10 +3,9 @@
 
 use accord_core::Snowflake;
 use accord_store::{AcceptInvite, EventDraft, InviteRecord, InviteStore, MemberRecord, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use crate::codec::{RowExt, bits};
+use crate::codec::{Columns, RowExt, bits};
 use crate::error::db;
 use crate::{SqliteStore, events, members, moderation};
 
@@ -40,12 +39,8 @@ impl InviteStore for SqliteStore {
     }
 
     async fn guild_invites(&self, guild_id: Snowflake) -> StoreResult<Vec<InviteRecord>> {
-        let rows = sqlx::query("SELECT * FROM invites WHERE guild_id = $1 ORDER BY created_ms, code")
-            .bind(guild_id.as_i64())
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter().map(invite_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT * FROM invites WHERE guild_id = ?1 ORDER BY created_ms, code";
+        self.inline.all(statement, [guild_id.as_i64()], |row| invite_from(row))
     }
 
     async fn delete_invite(&self, code: &str, events: &[EventDraft]) -> StoreResult<bool> {
@@ -105,13 +100,8 @@ impl InviteStore for SqliteStore {
     }
 
     async fn temporary_members(&self, limit: u32) -> StoreResult<Vec<(Snowflake, Snowflake)>> {
-        let rows: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT guild_id, user_id FROM temporary_members ORDER BY guild_id, user_id LIMIT $1")
-                .bind(i64::from(limit))
-                .fetch_all(&mut *self.reader().await?)
-                .await
-                .map_err(db)?;
-        Ok(rows.into_iter().map(|(g, u)| (Snowflake::from_i64(g), Snowflake::from_i64(u))).collect())
+        let statement = "SELECT guild_id, user_id FROM temporary_members ORDER BY guild_id, user_id LIMIT ?1";
+        self.inline.all(statement, [limit], |row| Ok((row.id("guild_id")?, row.id("user_id")?)))
     }
 }
 
@@ -120,7 +110,7 @@ async fn select(conn: &mut SqliteConnection, code: &str) -> sqlx::Result<Option<
     row.as_ref().map(invite_from).transpose()
 }
 
-fn invite_from(row: &SqliteRow) -> sqlx::Result<InviteRecord> {
+fn invite_from(row: &impl Columns) -> sqlx::Result<InviteRecord> {
     Ok(InviteRecord {
         code: row.try_get("code")?,
         guild_id: row.id("guild_id")?,

@@ -15,10 +15,10 @@
 //!   `outbox`, `health`, `standing` (a guild, its roles and one membership in one statement);
 //!   `group_commit` writes new messages in batches, one fsync each, with
 //!   `message_batch`'s statements.
-//! - `readers` and `inline`: connections for reads outside transactions.
-//! - helpers: `error` (sqlx errors to [`StoreError`]), `events` (outbox rows, and the audit log
+//! - `inline`: reads outside transactions, on the caller's thread through rusqlite.
+//! - helpers: `error` (sqlx and rusqlite errors to [`StoreError`]), `events` (outbox rows, and the audit log
 //!   entries some of them carry, written inside a transaction), `codec` (ids, bit sets and JSON
-//!   lists to and from SQL values).
+//!   lists to and from SQL values, and rows of either driver read as one).
 //! - `migrations/`: the schema, embedded into the binary.
 
 mod accounts;
@@ -42,7 +42,6 @@ mod outbox;
 mod private_channels;
 mod reactions;
 mod read_states;
-mod readers;
 mod relationships;
 mod roles;
 mod search;
@@ -64,10 +63,6 @@ use sqlx::{SqlSafeStr, Transaction};
 /// How many connections the pool keeps at most; SQLite serialises writers anyway, the rest
 /// serve concurrent reads.
 const MAX_CONNECTIONS: u32 = 4;
-
-/// How many connections serve one-statement reads beside the pool (see `readers`): enough to
-/// keep both cores busy while one waits for its thread to be scheduled.
-const READERS: usize = 3;
 
 /// How long a connection waits for another writer's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -94,9 +89,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// New messages go through one writer that commits them in groups.
     message_writer: group_commit::MessageWriter,
-    /// Connections for reads that need no transaction.
-    readers: Arc<readers::Readers>,
-    /// Connections for the hottest such reads, run on the caller's thread.
+    /// Reads that need no transaction, run on the caller's thread.
     inline: Arc<inline::InlineReads>,
 }
 
@@ -121,12 +114,9 @@ impl SqliteStore {
             .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
         migrator().run(&pool).await.map_err(|e| StoreError::Internal(format!("migrating {}: {e}", path.display())))?;
         tracing::debug!(path = %path.display(), "sqlite store open");
-        let readers = readers::Readers::open(&options, READERS)
-            .await
-            .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
         let inline = inline::InlineReads::new(path, BUSY_TIMEOUT);
         let message_writer = group_commit::MessageWriter::start(pool.clone());
-        Ok(SqliteStore { pool, message_writer, readers: Arc::new(readers), inline: Arc::new(inline) })
+        Ok(SqliteStore { pool, message_writer, inline: Arc::new(inline) })
     }
 
     /// Opens `accord.db` inside `dir`.
@@ -138,13 +128,7 @@ impl SqliteStore {
     /// Later calls fail with `Unavailable`.
     pub async fn close(&self) {
         self.inline.close();
-        self.readers.close().await;
         self.pool.close().await;
-    }
-
-    /// A connection for one read outside a transaction.
-    async fn reader(&self) -> StoreResult<readers::Reader<'_>> {
-        self.readers.get().await.map_err(error::db)
     }
 
     /// Starts a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so

@@ -2,10 +2,9 @@
 
 use accord_core::Snowflake;
 use accord_store::{EventDraft, MemberRecord, MemberStore, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use crate::codec::{RowExt, bits, ids_json, opt_bits};
+use crate::codec::{Columns, RowExt, bits, ids_json, opt_bits};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
@@ -22,13 +21,8 @@ impl MemberStore for SqliteStore {
     }
 
     async fn member(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<MemberRecord>> {
-        let row = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id = $2")
-            .bind(guild_id.as_i64())
-            .bind(user_id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(member_from).transpose().map_err(db)
+        let statement = "SELECT * FROM members WHERE guild_id = ?1 AND user_id = ?2";
+        self.inline.optional(statement, (guild_id.as_i64(), user_id.as_i64()), |row| member_from(row))
     }
 
     async fn members(
@@ -37,14 +31,9 @@ impl MemberStore for SqliteStore {
         after: Option<Snowflake>,
         limit: u32,
     ) -> StoreResult<Vec<MemberRecord>> {
-        let rows = sqlx::query("SELECT * FROM members WHERE guild_id = $1 AND user_id > $2 ORDER BY user_id LIMIT $3")
-            .bind(guild_id.as_i64())
-            .bind(after.map_or(0, Snowflake::as_i64))
-            .bind(limit)
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter().map(member_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT * FROM members WHERE guild_id = ?1 AND user_id > ?2 ORDER BY user_id LIMIT ?3";
+        let params = (guild_id.as_i64(), after.map_or(0, Snowflake::as_i64), limit);
+        self.inline.all(statement, params, |row| member_from(row))
     }
 
     async fn update_member(&self, member: &MemberRecord, events: &[EventDraft]) -> StoreResult<()> {
@@ -80,16 +69,9 @@ impl MemberStore for SqliteStore {
     }
 
     async fn shared_guilds(&self, user_id: Snowflake, other_id: Snowflake) -> StoreResult<Vec<Snowflake>> {
-        let rows = sqlx::query_scalar(
-            "SELECT a.guild_id FROM members a JOIN members b ON b.guild_id = a.guild_id AND b.user_id = $2 \
-             WHERE a.user_id = $1 ORDER BY a.guild_id",
-        )
-        .bind(user_id.as_i64())
-        .bind(other_id.as_i64())
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        Ok(rows.into_iter().map(Snowflake::from_i64).collect())
+        let statement = "SELECT a.guild_id FROM members a JOIN members b ON b.guild_id = a.guild_id AND b.user_id = ?2 \
+             WHERE a.user_id = ?1 ORDER BY a.guild_id";
+        self.inline.all(statement, (user_id.as_i64(), other_id.as_i64()), |row| row.id("guild_id"))
     }
 
     async fn remove_member(&self, guild_id: Snowflake, user_id: Snowflake, events: &[EventDraft]) -> StoreResult<bool> {
@@ -134,7 +116,7 @@ pub(crate) async fn delete(conn: &mut SqliteConnection, guild_id: Snowflake, use
     Ok(deleted.rows_affected() > 0)
 }
 
-fn member_from(row: &SqliteRow) -> sqlx::Result<MemberRecord> {
+fn member_from(row: &impl Columns) -> sqlx::Result<MemberRecord> {
     Ok(MemberRecord {
         guild_id: row.id("guild_id")?,
         user_id: row.id("user_id")?,

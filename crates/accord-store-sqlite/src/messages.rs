@@ -145,37 +145,22 @@ impl MessageStore for SqliteStore {
     }
 
     async fn pinned_messages(&self, channel_id: Snowflake) -> StoreResult<Vec<MessageRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM messages WHERE channel_id = $1 AND pinned_ms IS NOT NULL ORDER BY pinned_ms DESC, id DESC",
-        )
-        .bind(channel_id.as_i64())
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        rows.iter().map(message_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement =
+            "SELECT * FROM messages WHERE channel_id = ?1 AND pinned_ms IS NOT NULL ORDER BY pinned_ms DESC, id DESC";
+        self.inline.all(statement, [channel_id.as_i64()], |row| message_from(row))
     }
 
     async fn message_versions(&self, channel_id: Snowflake, id: Snowflake) -> StoreResult<Vec<MessageVersion>> {
-        let rows = sqlx::query(
-            "SELECT * FROM message_versions WHERE channel_id = $1 AND message_id = $2 ORDER BY version ASC",
-        )
-        .bind(channel_id.as_i64())
-        .bind(id.as_i64())
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        rows.iter()
-            .map(|row| {
-                Ok(MessageVersion {
-                    version: row.try_get("version")?,
-                    content: row.try_get("content")?,
-                    embeds: row.try_get("embeds")?,
-                    written_ms: row.bits("written_ms")?,
-                    replaced_ms: row.bits("replaced_ms")?,
-                })
+        let statement = "SELECT * FROM message_versions WHERE channel_id = ?1 AND message_id = ?2 ORDER BY version ASC";
+        self.inline.all(statement, (channel_id.as_i64(), id.as_i64()), |row| {
+            Ok(MessageVersion {
+                version: row.try_get("version")?,
+                content: row.try_get("content")?,
+                embeds: row.try_get("embeds")?,
+                written_ms: row.bits("written_ms")?,
+                replaced_ms: row.bits("replaced_ms")?,
             })
-            .collect::<sqlx::Result<_>>()
-            .map_err(db)
+        })
     }
 }
 

@@ -6,25 +6,24 @@
 
 use accord_core::Snowflake;
 use accord_store::{AuditLogQuery, BanEvents, BanOutcome, BanRecord, EventDraft, ModerationStore, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use crate::codec::{RowExt, bits, opt_id};
+use crate::codec::{Columns, RowExt, bits, opt_id};
 use crate::error::db;
 use crate::{SqliteStore, events, members, messages};
 
 /// A guild's bans between two user ids, upwards (`after` pages) or downwards (`before` pages).
 const BANS_UP: &str =
-    "SELECT * FROM bans WHERE guild_id = $1 AND user_id > $2 AND user_id < $3 ORDER BY user_id ASC LIMIT $4";
+    "SELECT * FROM bans WHERE guild_id = ?1 AND user_id > ?2 AND user_id < ?3 ORDER BY user_id ASC LIMIT ?4";
 const BANS_DOWN: &str =
-    "SELECT * FROM bans WHERE guild_id = $1 AND user_id > $2 AND user_id < $3 ORDER BY user_id DESC LIMIT $4";
+    "SELECT * FROM bans WHERE guild_id = ?1 AND user_id > ?2 AND user_id < ?3 ORDER BY user_id DESC LIMIT ?4";
 
 /// A guild's audit log entries between two ids, by whom and of what type when given, upwards
 /// (`after` pages) or downwards.
-const AUDIT_LOG_UP: &str = "SELECT data FROM audit_log WHERE guild_id = $1 AND id > $2 AND id < $3 \
-     AND ($4 IS NULL OR user_id = $4) AND ($5 IS NULL OR action_type = $5) ORDER BY id ASC LIMIT $6";
-const AUDIT_LOG_DOWN: &str = "SELECT data FROM audit_log WHERE guild_id = $1 AND id > $2 AND id < $3 \
-     AND ($4 IS NULL OR user_id = $4) AND ($5 IS NULL OR action_type = $5) ORDER BY id DESC LIMIT $6";
+const AUDIT_LOG_UP: &str = "SELECT data FROM audit_log WHERE guild_id = ?1 AND id > ?2 AND id < ?3 \
+     AND (?4 IS NULL OR user_id = ?4) AND (?5 IS NULL OR action_type = ?5) ORDER BY id ASC LIMIT ?6";
+const AUDIT_LOG_DOWN: &str = "SELECT data FROM audit_log WHERE guild_id = ?1 AND id > ?2 AND id < ?3 \
+     AND (?4 IS NULL OR user_id = ?4) AND (?5 IS NULL OR action_type = ?5) ORDER BY id DESC LIMIT ?6";
 
 #[async_trait::async_trait]
 impl ModerationStore for SqliteStore {
@@ -61,13 +60,8 @@ impl ModerationStore for SqliteStore {
     }
 
     async fn ban_of(&self, guild_id: Snowflake, user_id: Snowflake) -> StoreResult<Option<BanRecord>> {
-        let row = sqlx::query("SELECT * FROM bans WHERE guild_id = $1 AND user_id = $2")
-            .bind(guild_id.as_i64())
-            .bind(user_id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        row.as_ref().map(ban_from).transpose().map_err(db)
+        let statement = "SELECT * FROM bans WHERE guild_id = ?1 AND user_id = ?2";
+        self.inline.optional(statement, (guild_id.as_i64(), user_id.as_i64()), |row| ban_from(row))
     }
 
     async fn bans(
@@ -79,15 +73,9 @@ impl ModerationStore for SqliteStore {
     ) -> StoreResult<Vec<BanRecord>> {
         // With `before`, the last `limit` below it: read downwards, then turn around.
         let sql = if before.is_some() { BANS_DOWN } else { BANS_UP };
-        let rows = sqlx::query(sql)
-            .bind(guild_id.as_i64())
-            .bind(after.map_or(0, Snowflake::as_i64))
-            .bind(before.map_or(i64::MAX, Snowflake::as_i64))
-            .bind(limit)
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        let mut bans = rows.iter().map(ban_from).collect::<sqlx::Result<Vec<_>>>().map_err(db)?;
+        let params =
+            (guild_id.as_i64(), after.map_or(0, Snowflake::as_i64), before.map_or(i64::MAX, Snowflake::as_i64), limit);
+        let mut bans = self.inline.all(sql, params, |row| ban_from(row))?;
         if before.is_some() {
             bans.reverse();
         }
@@ -113,16 +101,15 @@ impl ModerationStore for SqliteStore {
     async fn audit_log(&self, guild_id: Snowflake, query: &AuditLogQuery) -> StoreResult<Vec<String>> {
         // With `after`, the first `limit` above it: read upwards, then turn around.
         let sql = if query.after.is_some() { AUDIT_LOG_UP } else { AUDIT_LOG_DOWN };
-        let rows: Vec<String> = sqlx::query_scalar(sql)
-            .bind(guild_id.as_i64())
-            .bind(query.after.map_or(0, Snowflake::as_i64))
-            .bind(query.before.map_or(i64::MAX, Snowflake::as_i64))
-            .bind(opt_id(query.user_id))
-            .bind(query.action_type)
-            .bind(query.limit)
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
+        let params = (
+            guild_id.as_i64(),
+            query.after.map_or(0, Snowflake::as_i64),
+            query.before.map_or(i64::MAX, Snowflake::as_i64),
+            opt_id(query.user_id),
+            query.action_type,
+            query.limit,
+        );
+        let rows = self.inline.all(sql, params, |row| row.try_get::<String>("data"))?;
         Ok(if query.after.is_some() { rows.into_iter().rev().collect() } else { rows })
     }
 }
@@ -172,7 +159,7 @@ async fn delete_messages_of(
     Ok(deleted)
 }
 
-fn ban_from(row: &SqliteRow) -> sqlx::Result<BanRecord> {
+fn ban_from(row: &impl Columns) -> sqlx::Result<BanRecord> {
     Ok(BanRecord {
         guild_id: row.id("guild_id")?,
         user_id: row.id("user_id")?,

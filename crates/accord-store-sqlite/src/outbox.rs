@@ -2,22 +2,14 @@
 //! published ones (through the group-commit writer).
 
 use accord_store::{EventDraft, OutboxEvent, OutboxStore, StoreResult};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use crate::SqliteStore;
-use crate::codec::RowExt;
-use crate::error::db;
+use crate::codec::{Columns, RowExt};
 
 #[async_trait::async_trait]
 impl OutboxStore for SqliteStore {
     async fn pending_events(&self, limit: u32) -> StoreResult<Vec<OutboxEvent>> {
-        let rows = sqlx::query("SELECT * FROM outbox ORDER BY position LIMIT $1")
-            .bind(limit)
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter().map(event_from).collect::<sqlx::Result<_>>().map_err(db)
+        self.inline.all("SELECT * FROM outbox ORDER BY position LIMIT ?1", [limit], |row| event_from(row))
     }
 
     async fn mark_published(&self, up_to_position: i64) -> StoreResult<()> {
@@ -32,7 +24,7 @@ pub(crate) async fn forget(conn: &mut sqlx::SqliteConnection, up_to_position: i6
     sqlx::query("DELETE FROM outbox WHERE position <= $1").bind(up_to_position).execute(conn).await.map(drop)
 }
 
-fn event_from(row: &SqliteRow) -> sqlx::Result<OutboxEvent> {
+fn event_from(row: &impl Columns) -> sqlx::Result<OutboxEvent> {
     Ok(OutboxEvent {
         position: row.try_get("position")?,
         event: EventDraft {

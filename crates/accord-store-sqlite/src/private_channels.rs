@@ -10,11 +10,10 @@ use accord_store::{
     EventDraft, EventsAfter, OpenedDm, PrivateChannelRecord, PrivateChannelStore, RecipientChange, StoreError,
     StoreResult,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqliteExecutor};
+use sqlx::{SqliteConnection, SqliteExecutor};
 
 use crate::channels::{channel_from, insert};
-use crate::codec::{RowExt, ids_json, opt_id};
+use crate::codec::{Columns, RowExt, ids_json, opt_id};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
@@ -56,20 +55,16 @@ impl PrivateChannelStore for SqliteStore {
     }
 
     async fn private_channel(&self, id: Snowflake) -> StoreResult<Option<PrivateChannelRecord>> {
-        read(&mut *self.reader().await?, id).await.map_err(db)
+        self.inline.optional(concat!(select_private!(), " WHERE c.id = ?1"), [id.as_i64()], |row| record_from(row))
     }
 
     async fn private_channels_of(&self, user_id: Snowflake) -> StoreResult<Vec<PrivateChannelRecord>> {
-        let rows = sqlx::query(concat!(
+        let statement = concat!(
             select_private!(),
-            " WHERE c.id IN (SELECT channel_id FROM channel_recipients WHERE user_id = $1 AND open = 1) \
+            " WHERE c.id IN (SELECT channel_id FROM channel_recipients WHERE user_id = ?1 AND open = 1) \
              ORDER BY COALESCE(c.last_message_id, c.id) DESC, c.id DESC"
-        ))
-        .bind(user_id.as_i64())
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        rows.iter().map(record_from).collect::<sqlx::Result<_>>().map_err(db)
+        );
+        self.inline.all(statement, [user_id.as_i64()], |row| record_from(row))
     }
 
     async fn set_dm_open(
@@ -246,7 +241,7 @@ async fn read_group(conn: &mut SqliteConnection, id: Snowflake) -> StoreResult<O
 }
 
 /// Private channels have no permission overwrites.
-fn record_from(row: &SqliteRow) -> sqlx::Result<PrivateChannelRecord> {
+fn record_from(row: &impl Columns) -> sqlx::Result<PrivateChannelRecord> {
     Ok(PrivateChannelRecord {
         channel: channel_from(row, Vec::new())?,
         owner_id: row.opt_id("group_owner_id")?,

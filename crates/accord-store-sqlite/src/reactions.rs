@@ -129,19 +129,10 @@ impl ReactionStore for SqliteStore {
         after: Option<Snowflake>,
         limit: u32,
     ) -> StoreResult<Vec<Snowflake>> {
-        let users: Vec<i64> = sqlx::query_scalar(
-            "SELECT user_id FROM reactions WHERE channel_id = $1 AND message_id = $2 AND emoji = $3 \
-             AND user_id > $4 ORDER BY user_id ASC LIMIT $5",
-        )
-        .bind(channel_id.as_i64())
-        .bind(message_id.as_i64())
-        .bind(emoji_key)
-        .bind(after.map_or(0, Snowflake::as_i64))
-        .bind(limit)
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        Ok(users.into_iter().map(Snowflake::from_i64).collect())
+        let statement = "SELECT user_id FROM reactions WHERE channel_id = ?1 AND message_id = ?2 AND emoji = ?3 \
+             AND user_id > ?4 ORDER BY user_id ASC LIMIT ?5";
+        let params = (channel_id.as_i64(), message_id.as_i64(), emoji_key, after.map_or(0, Snowflake::as_i64), limit);
+        self.inline.all(statement, params, |row| row.id("user_id"))
     }
 
     async fn reactions(

@@ -3,9 +3,8 @@
 
 use accord_core::Snowflake;
 use accord_store::{EventDraft, ReadState, ReadStateStore, StoreResult};
-use sqlx::Row;
 
-use crate::codec::{RowExt, ids_json};
+use crate::codec::{Columns, RowExt, ids_json};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
@@ -39,32 +38,21 @@ impl ReadStateStore for SqliteStore {
         channel_ids: &[Snowflake],
         targets: &[Snowflake],
     ) -> StoreResult<Vec<ReadState>> {
-        let rows = sqlx::query(
-            "SELECT w.value AS channel_id, r.last_message_id, r.last_pin_ms, \
+        let statement = "SELECT w.value AS channel_id, r.last_message_id, r.last_pin_ms, \
              (SELECT COUNT(DISTINCT mm.message_id) FROM message_mentions mm \
               WHERE mm.channel_id = w.value AND mm.message_id > COALESCE(r.last_message_id, 0) \
-              AND mm.author_id != $1 AND mm.target_id IN (SELECT value FROM json_each($3))) AS mention_count \
-             FROM json_each($2) w LEFT JOIN read_states r ON r.user_id = $1 AND r.channel_id = w.value \
-             ORDER BY w.value",
-        )
-        .bind(user_id.as_i64())
-        .bind(ids_json(channel_ids))
-        .bind(ids_json(targets))
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        let states = rows
-            .iter()
-            .map(|row| {
-                Ok(ReadState {
-                    channel_id: row.id("channel_id")?,
-                    last_message_id: row.opt_id("last_message_id")?,
-                    mention_count: row.try_get("mention_count")?,
-                    last_pin_ms: row.opt_bits("last_pin_ms")?,
-                })
+              AND mm.author_id != ?1 AND mm.target_id IN (SELECT value FROM json_each(?3))) AS mention_count \
+             FROM json_each(?2) w LEFT JOIN read_states r ON r.user_id = ?1 AND r.channel_id = w.value \
+             ORDER BY w.value";
+        let params = (user_id.as_i64(), ids_json(channel_ids), ids_json(targets));
+        let states = self.inline.all(statement, params, |row| {
+            Ok(ReadState {
+                channel_id: row.id("channel_id")?,
+                last_message_id: row.opt_id("last_message_id")?,
+                mention_count: row.try_get("mention_count")?,
+                last_pin_ms: row.opt_bits("last_pin_ms")?,
             })
-            .collect::<sqlx::Result<Vec<_>>>()
-            .map_err(db)?;
+        })?;
         Ok(states.into_iter().filter(|s| s.last_message_id.is_some() || s.mention_count > 0).collect())
     }
 
@@ -73,15 +61,10 @@ impl ReadStateStore for SqliteStore {
         channel_id: Snowflake,
         user_ids: &[Snowflake],
     ) -> StoreResult<Vec<(Snowflake, Snowflake)>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT user_id, last_message_id FROM read_states \
-             WHERE channel_id = $1 AND user_id IN (SELECT value FROM json_each($2))",
-        )
-        .bind(channel_id.as_i64())
-        .bind(ids_json(user_ids))
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        Ok(rows.into_iter().map(|(user, message)| (Snowflake::from_i64(user), Snowflake::from_i64(message))).collect())
+        let statement = "SELECT user_id, last_message_id FROM read_states \
+             WHERE channel_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))";
+        self.inline.all(statement, (channel_id.as_i64(), ids_json(user_ids)), |row| {
+            Ok((row.id("user_id")?, row.id("last_message_id")?))
+        })
     }
 }

@@ -6,35 +6,24 @@ use accord_core::Snowflake;
 use accord_store::{
     EventDraft, Relationship, RelationshipPair, RelationshipRecord, RelationshipStore, StoreError, StoreResult,
 };
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection, SqliteExecutor};
+use sqlx::{SqliteConnection, SqliteExecutor};
 
-use crate::codec::{RowExt, bits};
+use crate::codec::{Columns, RowExt, bits};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
 #[async_trait::async_trait]
 impl RelationshipStore for SqliteStore {
     async fn relationships(&self, user_id: Snowflake) -> StoreResult<Vec<RelationshipRecord>> {
-        let rows = sqlx::query("SELECT * FROM relationships WHERE user_id = $1 ORDER BY other_id")
-            .bind(user_id.as_i64())
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter()
-            .map(|row| {
-                Ok(RelationshipRecord {
-                    user_id: row.id("user_id")?,
-                    other_id: row.id("other_id")?,
-                    side: side_from(row)?,
-                })
-            })
-            .collect::<sqlx::Result<_>>()
-            .map_err(db)
+        let statement = "SELECT * FROM relationships WHERE user_id = ?1 ORDER BY other_id";
+        self.inline.all(statement, [user_id.as_i64()], |row| {
+            Ok(RelationshipRecord { user_id: row.id("user_id")?, other_id: row.id("other_id")?, side: side_from(row)? })
+        })
     }
 
     async fn relationship_pair(&self, user_id: Snowflake, other_id: Snowflake) -> StoreResult<RelationshipPair> {
-        read_pair(&mut *self.reader().await?, user_id, other_id).await.map_err(db)
+        // The statement transactions share; rare enough for the pool's connection.
+        read_pair(&self.pool, user_id, other_id).await.map_err(db)
     }
 
     async fn replace_relationship(
@@ -107,6 +96,6 @@ async fn write_side(
     query.execute(conn).await.map(drop)
 }
 
-fn side_from(row: &SqliteRow) -> sqlx::Result<Relationship> {
+fn side_from(row: &impl Columns) -> sqlx::Result<Relationship> {
     Ok(Relationship { kind: row.try_get("kind")?, since_ms: row.bits("since_ms")? })
 }

@@ -3,10 +3,9 @@
 
 use accord_core::Snowflake;
 use accord_store::{EventDraft, RoleRecord, RoleStore, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use crate::codec::{RowExt, bits, ids_from_json, ids_json};
+use crate::codec::{Columns, RowExt, bits, ids_from_json, ids_json};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
@@ -20,12 +19,8 @@ impl RoleStore for SqliteStore {
     }
 
     async fn guild_roles(&self, guild_id: Snowflake) -> StoreResult<Vec<RoleRecord>> {
-        let rows = sqlx::query("SELECT * FROM roles WHERE guild_id = $1 ORDER BY position, id")
-            .bind(guild_id.as_i64())
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter().map(role_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT * FROM roles WHERE guild_id = ?1 ORDER BY position, id";
+        self.inline.all(statement, [guild_id.as_i64()], |row| role_from(row))
     }
 
     async fn update_roles(&self, roles: &[RoleRecord], events: &[EventDraft]) -> StoreResult<()> {
@@ -116,7 +111,7 @@ async fn strip_from_members(conn: &mut SqliteConnection, guild_id: Snowflake, ro
     .fetch_all(&mut *conn)
     .await?;
     for holder in &holders {
-        let mut roles = ids_from_json(&holder.try_get::<String, _>("roles")?)?;
+        let mut roles = ids_from_json(&holder.try_get::<String>("roles")?)?;
         roles.retain(|&r| r != role_id);
         sqlx::query("UPDATE members SET roles = $3 WHERE guild_id = $1 AND user_id = $2")
             .bind(guild_id.as_i64())
@@ -128,7 +123,7 @@ async fn strip_from_members(conn: &mut SqliteConnection, guild_id: Snowflake, ro
     Ok(())
 }
 
-fn role_from(row: &SqliteRow) -> sqlx::Result<RoleRecord> {
+fn role_from(row: &impl Columns) -> sqlx::Result<RoleRecord> {
     Ok(RoleRecord {
         id: row.id("id")?,
         guild_id: row.id("guild_id")?,

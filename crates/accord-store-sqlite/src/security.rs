@@ -7,10 +7,9 @@ use accord_store::security::{
     AccountDeletion, DeletionOutcome, LiveSession, OneTimeToken, Revocation, SessionsRevoked, TokenPurpose, TotpRecord,
 };
 use accord_store::{EventDraft, SecurityStore, StoreResult};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
+use sqlx::SqliteConnection;
 
-use crate::codec::{RowExt, bits};
+use crate::codec::{Columns, RowExt, bits};
 use crate::error::{corrupt, db};
 use crate::{SqliteStore, events, members};
 
@@ -46,15 +45,8 @@ impl SecurityStore for SqliteStore {
         purpose: TokenPurpose,
         now_ms: u64,
     ) -> StoreResult<Option<OneTimeToken>> {
-        let row =
-            sqlx::query("SELECT * FROM one_time_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_ms > $3")
-                .bind(token_hash)
-                .bind(purpose.as_u8())
-                .bind(bits(now_ms))
-                .fetch_optional(&mut *self.reader().await?)
-                .await
-                .map_err(db)?;
-        row.as_ref().map(token_from).transpose().map_err(db)
+        let statement = "SELECT * FROM one_time_tokens WHERE token_hash = ?1 AND purpose = ?2 AND expires_ms > ?3";
+        self.inline.optional(statement, (token_hash, purpose.as_u8(), bits(now_ms)), |row| token_from(row))
     }
 
     async fn verify_email(
@@ -101,11 +93,10 @@ impl SecurityStore for SqliteStore {
     }
 
     async fn password_hash(&self, user_id: Snowflake) -> StoreResult<Option<String>> {
-        let hash: Option<Option<String>> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-            .bind(user_id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
+        let statement = "SELECT password_hash FROM users WHERE id = ?1";
+        let hash = self
+            .inline
+            .optional(statement, [user_id.as_i64()], |row| row.try_get::<Option<String>>("password_hash"))?;
         Ok(hash.flatten())
     }
 
@@ -145,42 +136,28 @@ impl SecurityStore for SqliteStore {
     }
 
     async fn live_sessions(&self, user_id: Snowflake, created_after_ms: u64) -> StoreResult<Vec<LiveSession>> {
-        let rows = sqlx::query(
-            "SELECT s.id, s.created_ms, COALESCE(MAX(r.issued_ms), s.created_ms) AS last_used_ms \
+        let statement = "SELECT s.id, s.created_ms, COALESCE(MAX(r.issued_ms), s.created_ms) AS last_used_ms \
              FROM sessions s LEFT JOIN refresh_tokens r ON r.session_id = s.id \
-             WHERE s.user_id = $1 AND NOT s.revoked AND s.created_ms > $2 \
-             GROUP BY s.id, s.created_ms ORDER BY s.id DESC",
-        )
-        .bind(user_id.as_i64())
-        .bind(bits(created_after_ms))
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        let session = |row: &SqliteRow| -> sqlx::Result<LiveSession> {
+             WHERE s.user_id = ?1 AND NOT s.revoked AND s.created_ms > ?2 \
+             GROUP BY s.id, s.created_ms ORDER BY s.id DESC";
+        self.inline.all(statement, (user_id.as_i64(), bits(created_after_ms)), |row| {
             Ok(LiveSession {
                 id: row.id("id")?,
                 created_ms: row.bits("created_ms")?,
                 last_used_ms: row.bits("last_used_ms")?,
             })
-        };
-        rows.iter().map(session).collect::<sqlx::Result<_>>().map_err(db)
+        })
     }
 
     async fn totp(&self, user_id: Snowflake) -> StoreResult<Option<TotpRecord>> {
-        let row = sqlx::query("SELECT * FROM totp_secrets WHERE user_id = $1")
-            .bind(user_id.as_i64())
-            .fetch_optional(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        let record = |row: &SqliteRow| -> sqlx::Result<TotpRecord> {
+        self.inline.optional("SELECT * FROM totp_secrets WHERE user_id = ?1", [user_id.as_i64()], |row| {
             Ok(TotpRecord {
                 user_id: row.id("user_id")?,
                 secret: row.try_get("secret")?,
                 last_step: row.bits("last_step")?,
                 enabled_ms: row.bits("enabled_ms")?,
             })
-        };
-        row.as_ref().map(record).transpose().map_err(db)
+        })
     }
 
     async fn enable_totp(
@@ -383,7 +360,7 @@ async fn set_mfa_flag(conn: &mut SqliteConnection, user_id: Snowflake, enabled: 
         .map(drop)
 }
 
-fn token_from(row: &SqliteRow) -> sqlx::Result<OneTimeToken> {
+fn token_from(row: &impl Columns) -> sqlx::Result<OneTimeToken> {
     let purpose: u8 = row.try_get("purpose")?;
     Ok(OneTimeToken {
         token_hash: row.try_get("token_hash")?,

@@ -5,11 +5,9 @@ use accord_core::Snowflake;
 use accord_store::{
     ChannelRecord, EventDraft, MessageRecord, StoreError, StoreResult, ThreadMemberRecord, ThreadStore,
 };
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
 use crate::channels::{channel_from, insert};
-use crate::codec::{RowExt, bits, ids_json};
+use crate::codec::{Columns, RowExt, bits, ids_json};
 use crate::error::db;
 use crate::{SqliteStore, events, message_index, messages};
 
@@ -101,15 +99,9 @@ impl ThreadStore for SqliteStore {
     }
 
     async fn active_threads(&self, guild_id: Snowflake) -> StoreResult<Vec<ChannelRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM channels WHERE guild_id = $1 AND owner_id IS NOT NULL AND archived = 0 \
-             ORDER BY COALESCE(last_message_id, id) DESC, id DESC",
-        )
-        .bind(guild_id.as_i64())
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        threads_from(&rows)
+        let statement = "SELECT * FROM channels WHERE guild_id = ?1 AND owner_id IS NOT NULL AND archived = 0 \
+             ORDER BY COALESCE(last_message_id, id) DESC, id DESC";
+        self.inline.all(statement, [guild_id.as_i64()], thread_from)
     }
 
     async fn archived_threads(
@@ -119,33 +111,18 @@ impl ThreadStore for SqliteStore {
         before_ms: Option<u64>,
         limit: u32,
     ) -> StoreResult<Vec<ChannelRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM channels WHERE parent_id = $1 AND owner_id IS NOT NULL AND archived = 1 \
-             AND (kind = 12) = $2 AND archive_ms < $3 ORDER BY archive_ms DESC, id DESC LIMIT $4",
-        )
-        .bind(parent_id.as_i64())
-        .bind(private)
-        .bind(bits(before_ms.unwrap_or(u64::MAX >> 1)))
-        .bind(limit)
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        threads_from(&rows)
+        let statement = "SELECT * FROM channels WHERE parent_id = ?1 AND owner_id IS NOT NULL AND archived = 1 \
+             AND (kind = 12) = ?2 AND archive_ms < ?3 ORDER BY archive_ms DESC, id DESC LIMIT ?4";
+        let params = (parent_id.as_i64(), private, bits(before_ms.unwrap_or(u64::MAX >> 1)), limit);
+        self.inline.all(statement, params, thread_from)
     }
 
     async fn stale_threads(&self, now_ms: u64, limit: u32) -> StoreResult<Vec<ChannelRecord>> {
         // A snowflake's time is (id >> 22) + the Discord epoch.
-        let rows = sqlx::query(
-            "SELECT * FROM channels WHERE owner_id IS NOT NULL AND archived = 0 \
+        let statement = "SELECT * FROM channels WHERE owner_id IS NOT NULL AND archived = 0 \
              AND MAX(archive_ms, COALESCE((last_message_id >> 22) + 1420070400000, 0)) \
-             + auto_archive_minutes * 60000 <= $1 ORDER BY id LIMIT $2",
-        )
-        .bind(bits(now_ms))
-        .bind(limit)
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        threads_from(&rows)
+             + auto_archive_minutes * 60000 <= ?1 ORDER BY id LIMIT ?2";
+        self.inline.all(statement, (bits(now_ms), limit), thread_from)
     }
 
     async fn add_thread_member(&self, member: &ThreadMemberRecord, events: &[EventDraft]) -> StoreResult<bool> {
@@ -193,25 +170,14 @@ impl ThreadStore for SqliteStore {
     }
 
     async fn thread_members(&self, thread_id: Snowflake) -> StoreResult<Vec<ThreadMemberRecord>> {
-        let rows = sqlx::query("SELECT * FROM thread_members WHERE thread_id = $1 ORDER BY user_id")
-            .bind(thread_id.as_i64())
-            .fetch_all(&mut *self.reader().await?)
-            .await
-            .map_err(db)?;
-        rows.iter().map(member_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT * FROM thread_members WHERE thread_id = ?1 ORDER BY user_id";
+        self.inline.all(statement, [thread_id.as_i64()], |row| member_from(row))
     }
 
     async fn memberships(&self, user_id: Snowflake, thread_ids: &[Snowflake]) -> StoreResult<Vec<ThreadMemberRecord>> {
-        let rows = sqlx::query(
-            "SELECT * FROM thread_members WHERE user_id = $1 \
-             AND thread_id IN (SELECT value FROM json_each($2)) ORDER BY thread_id",
-        )
-        .bind(user_id.as_i64())
-        .bind(ids_json(thread_ids))
-        .fetch_all(&mut *self.reader().await?)
-        .await
-        .map_err(db)?;
-        rows.iter().map(member_from).collect::<sqlx::Result<_>>().map_err(db)
+        let statement = "SELECT * FROM thread_members WHERE user_id = ?1 \
+             AND thread_id IN (SELECT value FROM json_each(?2)) ORDER BY thread_id";
+        self.inline.all(statement, (user_id.as_i64(), ids_json(thread_ids)), |row| member_from(row))
     }
 }
 
@@ -226,15 +192,16 @@ async fn count_members(conn: &mut sqlx::SqliteConnection, thread_id: Snowflake, 
 }
 
 /// Threads have no permission overwrites of their own (they follow their parent's).
-fn threads_from(rows: &[SqliteRow]) -> StoreResult<Vec<ChannelRecord>> {
-    rows.iter().map(|row| channel_from(row, Vec::new())).collect::<sqlx::Result<_>>().map_err(db)
+/// A thread from its channel row: threads have no permission overwrites of their own.
+fn thread_from(row: &rusqlite::Row<'_>) -> sqlx::Result<ChannelRecord> {
+    channel_from(row, Vec::new())
 }
 
-fn member_from(row: &SqliteRow) -> sqlx::Result<ThreadMemberRecord> {
+fn member_from(row: &impl Columns) -> sqlx::Result<ThreadMemberRecord> {
     Ok(ThreadMemberRecord {
         thread_id: row.id("thread_id")?,
         user_id: row.id("user_id")?,
         joined_ms: row.bits("joined_ms")?,
-        flags: row.try_get::<i64, _>("flags")? as u64,
+        flags: row.try_get::<i64>("flags")? as u64,
     })
 }

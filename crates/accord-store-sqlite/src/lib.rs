@@ -60,8 +60,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{SqlSafeStr, Transaction};
 
-/// How many connections the pool keeps at most; SQLite serialises writers anyway, the rest
-/// serve concurrent reads.
+/// How many connections the pool keeps at most: it serves transactions only (reads outside
+/// them run inline), and SQLite serialises the writing ones anyway; the rest serve reads that
+/// need one snapshot for several statements.
 const MAX_CONNECTIONS: u32 = 4;
 
 /// How long a connection waits for another writer's lock before failing.
@@ -109,7 +110,7 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .test_before_acquire(false)
-            .connect_with(options.clone())
+            .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("opening {}: {e}", path.display())))?;
         migrator().run(&pool).await.map_err(|e| StoreError::Internal(format!("migrating {}: {e}", path.display())))?;

@@ -54,12 +54,6 @@ impl Columns for SqliteRow {
     }
 }
 
-impl Columns for rusqlite::Row<'_> {
-    fn try_get<T: Value>(&self, column: &str) -> sqlx::Result<T> {
-        rusqlite::Row::get(self, column).map_err(|e| corrupt(column, e))
-    }
-}
-
 /// Typed reads of the columns of one row.
 pub(crate) trait RowExt {
     fn id(&self, column: &str) -> sqlx::Result<Snowflake>;

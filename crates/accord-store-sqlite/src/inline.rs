@@ -9,6 +9,7 @@
 //! writer. Every statement is reset when its rows are dropped, so a connection holds no
 //! snapshot between reads, and is opened `query_only`, so nothing here can write.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -18,7 +19,8 @@ use accord_store::{StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags, Params, Row};
 use thread_local::ThreadLocal;
 
-use crate::error::{db, inline};
+use crate::codec::{Columns, Value};
+use crate::error::{corrupt, db, inline};
 
 /// How many prepared statements each connection keeps: every inline read's, with room.
 const STATEMENT_CACHE: usize = 64;
@@ -49,13 +51,13 @@ impl InlineReads {
         &self,
         sql: &str,
         params: impl Params,
-        map: impl FnOnce(&Row<'_>) -> sqlx::Result<T>,
+        map: impl FnOnce(&InlineRow<'_, '_>) -> sqlx::Result<T>,
     ) -> StoreResult<Option<T>> {
         self.with(|connection| {
             let mut statement = connection.prepare_cached(sql).map_err(inline)?;
             let mut rows = statement.query(params).map_err(inline)?;
             match rows.next().map_err(inline)? {
-                Some(row) => map(row).map(Some).map_err(db),
+                Some(row) => map(&InlineRow::new(row)).map(Some).map_err(db),
                 None => Ok(None),
             }
         })
@@ -66,14 +68,14 @@ impl InlineReads {
         &self,
         sql: &str,
         params: impl Params,
-        mut map: impl FnMut(&Row<'_>) -> sqlx::Result<T>,
+        mut map: impl FnMut(&InlineRow<'_, '_>) -> sqlx::Result<T>,
     ) -> StoreResult<Vec<T>> {
         self.with(|connection| {
             let mut statement = connection.prepare_cached(sql).map_err(inline)?;
             let mut rows = statement.query(params).map_err(inline)?;
             let mut records = Vec::new();
             while let Some(row) = rows.next().map_err(inline)? {
-                records.push(map(row).map_err(db)?);
+                records.push(map(&InlineRow::new(row)).map_err(db)?);
             }
             Ok(records)
         })
@@ -112,5 +114,80 @@ impl InlineReads {
         connection.pragma_update(None, "query_only", true)?;
         connection.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(connection)
+    }
+}
+
+/// A row of an inline read, its columns found by name. rusqlite finds a name by asking SQLite
+/// for every column's name in turn until one matches, which the history profile showed at 3 %
+/// for rows of 20 columns; mappers mostly read columns in the statement's order, so the search
+/// starts after the column read last, and the first name compared is nearly always the one.
+pub(crate) struct InlineRow<'a, 'statement> {
+    row: &'a Row<'statement>,
+    /// Where the next search starts: after the column read last.
+    next: Cell<usize>,
+}
+
+impl<'a, 'statement> InlineRow<'a, 'statement> {
+    fn new(row: &'a Row<'statement>) -> Self {
+        InlineRow { row, next: Cell::new(0) }
+    }
+
+    fn index(&self, column: &str) -> rusqlite::Result<usize> {
+        let statement = self.row.as_ref();
+        let count = statement.column_count();
+        let start = self.next.get().min(count);
+        let exact = (start..count).chain(0..start).find(|&i| statement.column_name(i).is_ok_and(|name| name == column));
+        match exact {
+            Some(index) => Ok(index),
+            // SQLite's names are case-insensitive: rusqlite's own search allows for that.
+            None => statement.column_index(column),
+        }
+    }
+}
+
+impl Columns for InlineRow<'_, '_> {
+    fn try_get<T: Value>(&self, column: &str) -> sqlx::Result<T> {
+        let index = self.index(column).map_err(|e| corrupt(column, e))?;
+        self.next.set(index + 1);
+        self.row.get(index).map_err(|e| corrupt(column, e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database with one row of three columns.
+    fn reads() -> (tempfile::TempDir, InlineReads) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let setup = Connection::open(&path).unwrap();
+        setup
+            .execute_batch("CREATE TABLE t (a INTEGER, b TEXT, c INTEGER); INSERT INTO t VALUES (1, 'two', 3);")
+            .unwrap();
+        (dir, InlineReads::new(&path, Duration::from_secs(1)))
+    }
+
+    #[test]
+    fn columns_are_found_in_any_order_and_any_case() {
+        let (_dir, reads) = reads();
+        let read = |row: &InlineRow<'_, '_>| {
+            Ok((
+                row.try_get::<i64>("c")?,
+                row.try_get::<i64>("a")?,
+                row.try_get::<String>("B")?,
+                row.try_get::<i64>("c")?,
+            ))
+        };
+        let row = reads.optional("SELECT * FROM t", [], read).unwrap();
+        assert_eq!(row, Some((3, 1, "two".to_owned(), 3)));
+    }
+
+    #[test]
+    fn a_missing_column_is_an_error_naming_it() {
+        let (_dir, reads) = reads();
+        let error = reads.optional("SELECT * FROM t", [], |row| row.try_get::<i64>("missing")).unwrap_err();
+        assert!(matches!(error, StoreError::Internal(_)), "{error:?}");
+        assert!(error.to_string().contains("missing: Invalid column name"), "{error}");
     }
 }

@@ -101,7 +101,7 @@ impl ThreadStore for SqliteStore {
     async fn active_threads(&self, guild_id: Snowflake) -> StoreResult<Vec<ChannelRecord>> {
         let statement = "SELECT * FROM channels WHERE guild_id = ?1 AND owner_id IS NOT NULL AND archived = 0 \
              ORDER BY COALESCE(last_message_id, id) DESC, id DESC";
-        self.inline.all(statement, [guild_id.as_i64()], thread_from)
+        self.inline.all(statement, [guild_id.as_i64()], |row| thread_from(row))
     }
 
     async fn archived_threads(
@@ -114,7 +114,7 @@ impl ThreadStore for SqliteStore {
         let statement = "SELECT * FROM channels WHERE parent_id = ?1 AND owner_id IS NOT NULL AND archived = 1 \
              AND (kind = 12) = ?2 AND archive_ms < ?3 ORDER BY archive_ms DESC, id DESC LIMIT ?4";
         let params = (parent_id.as_i64(), private, bits(before_ms.unwrap_or(u64::MAX >> 1)), limit);
-        self.inline.all(statement, params, thread_from)
+        self.inline.all(statement, params, |row| thread_from(row))
     }
 
     async fn stale_threads(&self, now_ms: u64, limit: u32) -> StoreResult<Vec<ChannelRecord>> {
@@ -122,7 +122,7 @@ impl ThreadStore for SqliteStore {
         let statement = "SELECT * FROM channels WHERE owner_id IS NOT NULL AND archived = 0 \
              AND MAX(archive_ms, COALESCE((last_message_id >> 22) + 1420070400000, 0)) \
              + auto_archive_minutes * 60000 <= ?1 ORDER BY id LIMIT ?2";
-        self.inline.all(statement, (bits(now_ms), limit), thread_from)
+        self.inline.all(statement, (bits(now_ms), limit), |row| thread_from(row))
     }
 
     async fn add_thread_member(&self, member: &ThreadMemberRecord, events: &[EventDraft]) -> StoreResult<bool> {
@@ -191,9 +191,9 @@ async fn count_members(conn: &mut sqlx::SqliteConnection, thread_id: Snowflake, 
     Ok(())
 }
 
-/// Threads have no permission overwrites of their own (they follow their parent's).
-/// A thread from its channel row: threads have no permission overwrites of their own.
-fn thread_from(row: &rusqlite::Row<'_>) -> sqlx::Result<ChannelRecord> {
+/// A thread from its channel row: threads have no permission overwrites of their own (they
+/// follow their parent's).
+fn thread_from(row: &impl Columns) -> sqlx::Result<ChannelRecord> {
     channel_from(row, Vec::new())
 }
 

@@ -40,6 +40,10 @@ pub fn attachments_to_json(attachments: &[AttachmentRecord]) -> String {
 
 /// Reads what [`attachments_to_json`] wrote.
 pub fn attachments_from_json(text: &str) -> Result<Vec<AttachmentRecord>, serde_json::Error> {
+    // Most messages have none; a page of history reads 50 of these.
+    if text == "[]" {
+        return Ok(Vec::new());
+    }
     let stored: Vec<StoredAttachment> = serde_json::from_str(text)?;
     Ok(stored
         .into_iter()

@@ -14,7 +14,7 @@ use accord_edge::Role;
 use accord_edge::forward::{Forwarder, Instance};
 use accord_edge::route::Service;
 use accord_gateway::Gateway;
-use accord_service::ServiceContext;
+use accord_service::{ContextParts, ServiceContext};
 use anyhow::Context;
 use axum::Router;
 use tokio::net::TcpListener;
@@ -74,7 +74,7 @@ impl Server {
         };
         tracing::info!(worker_id, services = ?services, "starting");
         let secret = crate::secret::load(config)?;
-        let ctx = ServiceContext {
+        let ctx = ServiceContext::new(ContextParts {
             store: backends.store.clone(),
             ids: Arc::new(SnowflakeGenerator::new(worker_id)),
             tokens: Arc::new(TokenKeys::new(&secret)),
@@ -83,7 +83,7 @@ impl Server {
             kv: backends.kv.clone(),
             blobs: backends.blobs.clone(),
             public_url: config.public_url().into(),
-        };
+        });
         let snapshot = Snapshot::default();
         let (mut api, mut top_level) = (Router::new(), Router::new());
         let (mut gateway, mut voice, mut relay) = (None, None, false);
@@ -286,7 +286,7 @@ mod tests {
 
     async fn ready_status(store: SqliteStore) -> StatusCode {
         let blobs_dir = tempfile::tempdir().unwrap();
-        let ctx = ServiceContext {
+        let ctx = ServiceContext::new(ContextParts {
             store: Arc::new(store),
             ids: Arc::new(SnowflakeGenerator::new(0)),
             tokens: Arc::new(TokenKeys::new(&[7; 32])),
@@ -295,7 +295,7 @@ mod tests {
             kv: Arc::new(MemoryKv::new()),
             blobs: Arc::new(accord_blobs::ObjectBlobs::open(&blobs_dir.path().to_string_lossy()).unwrap()),
             public_url: "http://localhost:8080".into(),
-        };
+        });
         let role = Role::Public { forwarder: None };
         let app =
             accord_edge::app(ctx, accord_edge::EdgeConfig::default(), Router::new(), Router::new(), role).unwrap();

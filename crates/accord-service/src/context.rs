@@ -9,9 +9,27 @@ use accord_core::{Snowflake, SnowflakeGenerator};
 use accord_store::{EventDraft, StoreHandle};
 use serde::Serialize;
 
-/// Shared by every service of a process; cheap to clone.
+/// Shared by every service of a process. Every request clones it (axum's `State`), so it is
+/// one reference count: cloning and dropping each handle was ~2 % of a REST send's cycles.
 #[derive(Clone)]
-pub struct ServiceContext {
+pub struct ServiceContext(Arc<ContextParts>);
+
+impl ServiceContext {
+    pub fn new(parts: ContextParts) -> Self {
+        ServiceContext(Arc::new(parts))
+    }
+}
+
+impl std::ops::Deref for ServiceContext {
+    type Target = ContextParts;
+
+    fn deref(&self) -> &ContextParts {
+        &self.0
+    }
+}
+
+/// What a [`ServiceContext`] holds.
+pub struct ContextParts {
     pub store: StoreHandle,
     pub ids: Arc<SnowflakeGenerator>,
     pub tokens: Arc<TokenKeys>,

@@ -29,6 +29,6 @@ pub mod settings;
 pub mod snapshot;
 pub mod voice;
 
-pub use context::{OutboxSignal, ServiceContext};
+pub use context::{ContextParts, OutboxSignal, ServiceContext};
 pub use error::{ApiError, ApiResult};
 pub use principal::{Caller, Principal, PrincipalKind};

@@ -84,6 +84,7 @@ pub async fn users_lists_only_existing_users(store: &dyn Store) {
     found.sort_by_key(|u| u.id);
 
     assert_eq!(found, vec![user(1, None), user(3, None)]);
+    assert_eq!(store.users(&[id(2), id(2)]).await.expect("a repeated id"), vec![user(2, None)]);
     assert_eq!(store.users(&[]).await.expect("none"), vec![]);
 }
 

@@ -14,6 +14,10 @@ use sha2::{Digest, Sha256};
 
 use crate::Snowflake;
 
+mod verified;
+
+use verified::{Key, VerifiedTokens};
+
 const AUDIENCE: &str = "accord-api";
 const ISSUER: &str = "accord";
 const ACCESS_TYPE: &str = "access";
@@ -58,6 +62,7 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    verified: VerifiedTokens,
 }
 
 impl std::fmt::Debug for TokenKeys {
@@ -79,6 +84,7 @@ impl TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            verified: VerifiedTokens::default(),
         }
     }
 
@@ -103,12 +109,17 @@ impl TokenKeys {
         if token.len() > 2048 || token.matches('.').count() != 2 {
             return Err(TokenError::Malformed);
         }
+        let key = Key::of(token);
+        if let Some(claims) = self.verified.get(&key, crate::time::now_ms() / 1000, self.validation.leeway) {
+            return Ok(claims);
+        }
         let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
             .map_err(|_| TokenError::Invalid)?;
         let claims = data.claims;
         if claims.typ != ACCESS_TYPE || claims.user_id().is_none() || claims.session_id().is_none() {
             return Err(TokenError::Invalid);
         }
+        self.verified.insert(key, &claims);
         Ok(claims)
     }
 
@@ -253,6 +264,19 @@ mod tests {
         assert_eq!(t, keys.issue_access(id(5), id(6), now(), 900));
         let claims = keys.verify_access(&t).unwrap();
         assert_eq!((claims.user_id(), claims.session_id()), (Some(id(5)), Some(id(6))));
+    }
+
+    #[test]
+    fn a_verified_token_verifies_again_and_its_altered_forms_do_not() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let token = keys.issue_access(id(5), id(6), now(), 900);
+        let claims = keys.verify_access(&token).unwrap();
+        assert_eq!(keys.verify_access(&token), Ok(claims));
+        let (signed, signature) = token.rsplit_once('.').unwrap();
+        let flipped = if signature.starts_with('A') { 'B' } else { 'A' };
+        assert_eq!(keys.verify_access(&format!("{signed}.{flipped}{}", &signature[1..])), Err(TokenError::Invalid));
+        let other = TokenKeys::new(b"another secret of thirty-two byt");
+        assert_eq!(other.verify_access(&token), Err(TokenError::Invalid));
     }
 
     #[test]

@@ -11,6 +11,11 @@ use crate::codec::{Columns, RowExt, bits, ids_json, opt_bits};
 use crate::error::db;
 use crate::{SqliteStore, events};
 
+/// The users whose ids a JSON array lists: a join from the ids, each a primary-key lookup.
+/// `id IN (SELECT value FROM json_each(?1))` built a temporary index of the list first, which
+/// was most of the read for a send's one author.
+const USERS_BY_ID: &str = "SELECT u.* FROM json_each(?1) AS wanted JOIN users AS u ON u.id = wanted.value";
+
 #[async_trait::async_trait]
 impl AccountStore for SqliteStore {
     async fn create_user(&self, user: &UserRecord, password_hash: Option<&str>) -> StoreResult<()> {
@@ -33,14 +38,11 @@ impl AccountStore for SqliteStore {
     }
 
     async fn users(&self, ids: &[Snowflake]) -> StoreResult<Vec<UserRecord>> {
-        // A join from the ids, each a primary-key lookup: `id IN (SELECT ...)` builds a
-        // temporary index of the list first, which was most of the read for a send's one
-        // author. The ids are deduplicated here, as IN would, and sorted, as its order was.
+        // The ids are deduplicated here, as IN would, and sorted, as its order was.
         let mut ids = ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
-        let statement = "SELECT u.* FROM json_each(?1) AS wanted JOIN users AS u ON u.id = wanted.value";
-        self.inline.all(statement, [ids_json(&ids)], |row| user_from(row))
+        self.inline.all(USERS_BY_ID, [ids_json(&ids)], |row| user_from(row))
     }
 
     async fn search_users(&self, prefix: &str, after: Option<Snowflake>, limit: u32) -> StoreResult<Vec<UserRecord>> {
@@ -266,4 +268,32 @@ fn application_from(row: &impl Columns) -> sqlx::Result<ApplicationRecord> {
         bot_public: row.try_get("bot_public")?,
         bot_require_code_grant: row.try_get("bot_require_code_grant")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::USERS_BY_ID;
+
+    /// The planner could as well scan every user and probe the list; the join is only
+    /// cheaper while the list drives it.
+    #[tokio::test]
+    async fn users_by_id_looks_each_id_up_by_its_primary_key() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("accord.db");
+        let store = crate::SqliteStore::open(&path).await.expect("open");
+        let connection = rusqlite::Connection::open(&path).expect("a second connection");
+
+        let mut explain = connection.prepare(&format!("EXPLAIN QUERY PLAN {USERS_BY_ID}")).expect("explained");
+        let plan: Vec<String> = explain
+            .query_map(["[1,2]"], |row| row.get::<_, String>(3))
+            .expect("plan")
+            .collect::<Result<_, _>>()
+            .expect("plan rows");
+
+        assert_eq!(plan.len(), 2, "{plan:?}");
+        assert!(plan[0].starts_with("SCAN wanted VIRTUAL TABLE"), "{plan:?}");
+        assert_eq!(plan[1], "SEARCH u USING INTEGER PRIMARY KEY (rowid=?)", "{plan:?}");
+        drop(explain);
+        store.close().await;
+    }
 }
